@@ -1,0 +1,80 @@
+/**
+ * Starts the reference workspace: its API and, unless real Stripe credentials are given, the
+ * Stripe Connect emulator it talks to.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { seedWorkspace, type WorkspaceData } from './model';
+import { DurableStore } from './store';
+import {
+  EMULATOR_CLIENT_ID,
+  EMULATOR_SECRET_KEY,
+  startStripeEmulator,
+  type EmulatorOptions,
+  type StripeEmulator,
+} from './stripe-emulator';
+import { createStripeGateway } from './stripe-gateway';
+import { createWorkspaceHandler } from './workspace-api';
+
+export interface ReferenceServerOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  /** Real Stripe: both set. Otherwise the emulator runs. */
+  stripeSecretKey?: string;
+  stripeClientId?: string;
+  emulator?: EmulatorOptions;
+  adminToken?: string;
+  standardToken?: string;
+  sessionTtlSeconds?: number;
+}
+
+export interface ReferenceServer {
+  url: string;
+  emulator: StripeEmulator | null;
+  server: Server;
+  store: DurableStore<WorkspaceData>;
+  close(): Promise<void>;
+}
+
+export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
+  const host = options.host ?? '127.0.0.1';
+  const realStripe = Boolean(options.stripeSecretKey && options.stripeClientId);
+  const emulator = realStripe ? null : await startStripeEmulator({ host, ...options.emulator });
+  const stripe = createStripeGateway(
+    realStripe
+      ? { secretKey: options.stripeSecretKey!, clientId: options.stripeClientId! }
+      : {
+          secretKey: options.emulator?.secretKey ?? EMULATOR_SECRET_KEY,
+          clientId: options.emulator?.clientId ?? EMULATOR_CLIENT_ID,
+          emulatorUrl: emulator!.url,
+        },
+  );
+  const store = await DurableStore.open(options.dataDir, () =>
+    seedWorkspace({
+      ...(options.adminToken ? { admin: options.adminToken } : {}),
+      ...(options.standardToken ? { standard: options.standardToken } : {}),
+    }),
+  );
+  const handle = createWorkspaceHandler({
+    store,
+    stripe,
+    ...(options.sessionTtlSeconds ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
+  });
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    emulator,
+    server,
+    store,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await emulator?.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * `npm run server`: the reference workspace on its embedded default (the Stripe emulator), or
+ * against real Stripe when STRIPE_SECRET_KEY and STRIPE_CLIENT_ID are set.
+ *
+ * Environment: PORT (default 8787), HOST (127.0.0.1), DATA_DIR (.data/workspace),
+ * EMULATOR_PORT (8788), EMULATOR_CODE_TTL_SECONDS (300), ADMIN_TOKEN, STANDARD_TOKEN.
+ */
+import { resolve } from 'node:path';
+import { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from './model';
+import { startReferenceServer } from './index';
+
+const env = process.env;
+const numberFrom = (value: string | undefined, fallback: number) =>
+  value === undefined || value === '' ? fallback : Number(value);
+
+const server = await startReferenceServer({
+  dataDir: resolve(env.DATA_DIR ?? '.data/workspace'),
+  port: numberFrom(env.PORT, 8787),
+  host: env.HOST ?? '127.0.0.1',
+  ...(env.STRIPE_SECRET_KEY ? { stripeSecretKey: env.STRIPE_SECRET_KEY } : {}),
+  ...(env.STRIPE_CLIENT_ID ? { stripeClientId: env.STRIPE_CLIENT_ID } : {}),
+  emulator: {
+    port: numberFrom(env.EMULATOR_PORT, 8788),
+    codeTtlSeconds: numberFrom(env.EMULATOR_CODE_TTL_SECONDS, 300),
+  },
+  ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
+  ...(env.STANDARD_TOKEN ? { standardToken: env.STANDARD_TOKEN } : {}),
+});
+
+// One machine-readable line first (scripts read it), then words for people.
+console.log(JSON.stringify({ ready: true, workspaceUrl: server.url, emulatorUrl: server.emulator?.url ?? null }));
+console.log(`Reference workspace: ${server.url}`);
+console.log(server.emulator ? `Stripe Connect emulator: ${server.emulator.url}` : 'Stripe: real (STRIPE_SECRET_KEY)');
+const users = server.store.read().users;
+for (const user of users) console.log(`  ${user.role.padEnd(9)} token: ${user.token}  (${user.name})`);
+if (users.some((u) => u.token === DEMO_ADMIN_TOKEN || u.token === DEMO_STANDARD_TOKEN)) {
+  console.log('  (demo tokens: set ADMIN_TOKEN / STANDARD_TOKEN on first start for your own)');
+}
+
+const stop = () => void server.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

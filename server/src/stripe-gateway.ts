@@ -1,0 +1,89 @@
+/**
+ * The workspace's side of Stripe Connect, through the official `stripe` package: the same calls
+ * go to the emulator or to real Stripe, depending only on where the client points.
+ */
+import Stripe from 'stripe';
+
+export interface StripeConnectConfig {
+  secretKey: string;
+  clientId: string;
+  /** The emulator's base URL; absent for real Stripe. */
+  emulatorUrl?: string;
+}
+
+export interface StripeGrant {
+  stripeUserId: string;
+  accessToken: string;
+  refreshToken: string | null;
+  scope: string;
+  livemode: boolean;
+}
+
+export type ExchangeFailure = { kind: 'invalid_grant'; message: string } | { kind: 'stripe'; message: string };
+
+export interface StripeGateway {
+  /** Where the admin's browser is sent to authorize. */
+  authorizeBase: string;
+  clientId: string;
+  exchangeCode(code: string): Promise<{ ok: true; grant: StripeGrant } | { ok: false; failure: ExchangeFailure }>;
+  accountName(stripeUserId: string): Promise<string>;
+  deauthorize(stripeUserId: string): Promise<void>;
+}
+
+export function createStripeGateway(config: StripeConnectConfig): StripeGateway {
+  const emulator = config.emulatorUrl ? new URL(config.emulatorUrl) : null;
+  const stripe = new Stripe(config.secretKey, {
+    maxNetworkRetries: 1,
+    timeout: 10_000,
+    ...(emulator
+      ? {
+          host: emulator.hostname,
+          port: Number(emulator.port),
+          protocol: emulator.protocol.replace(':', '') as 'http' | 'https',
+        }
+      : {}),
+  });
+
+  return {
+    // `stripe.oauth.authorizeUrl()` drops the port, so the base is ours to state.
+    authorizeBase: emulator ? emulator.origin : 'https://connect.stripe.com',
+    clientId: config.clientId,
+
+    async exchangeCode(code) {
+      try {
+        const answer = await stripe.oauth.token({ grant_type: 'authorization_code', code });
+        if (!answer.stripe_user_id || !answer.access_token) {
+          return { ok: false, failure: { kind: 'stripe', message: 'token answer without account' } };
+        }
+        return {
+          ok: true,
+          grant: {
+            stripeUserId: answer.stripe_user_id,
+            accessToken: answer.access_token,
+            refreshToken: answer.refresh_token ?? null,
+            scope: answer.scope ?? 'read_only',
+            livemode: answer.livemode ?? false,
+          },
+        };
+      } catch (error) {
+        const e = error as { type?: string; code?: string; message?: string; raw?: { error?: string } };
+        const message = e.message ?? String(error);
+        if (e.code === 'invalid_grant' || e.raw?.error === 'invalid_grant' || e.type === 'StripeInvalidGrantError') {
+          return { ok: false, failure: { kind: 'invalid_grant', message } };
+        }
+        return { ok: false, failure: { kind: 'stripe', message } };
+      }
+    },
+
+    async accountName(stripeUserId) {
+      const account = await stripe.accounts.retrieve(stripeUserId);
+      return (
+        account.settings?.dashboard?.display_name ?? account.business_profile?.name ?? account.email ?? stripeUserId
+      );
+    },
+
+    async deauthorize(stripeUserId) {
+      await stripe.oauth.deauthorize({ client_id: config.clientId, stripe_user_id: stripeUserId });
+    },
+  };
+}

@@ -1,0 +1,291 @@
+/**
+ * The reference workspace API (openapi/workspace-api.yaml): who am I, integrations, and the
+ * connect sessions that run Stripe Connect on behalf of the browser extension.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, problemBody, readJsonBody, sendJson, sendProblem, sendProblemBody } from './http';
+import type { ConnectSession, Integration, User, WorkspaceData } from './model';
+import type { DurableStore } from './store';
+import { EXTENSION_REDIRECT_URI } from './stripe-emulator';
+import type { StripeGateway } from './stripe-gateway';
+
+export interface WorkspaceApiOptions {
+  store: DurableStore<WorkspaceData>;
+  stripe: StripeGateway;
+  sessionTtlSeconds?: number;
+  now?: () => number;
+}
+
+export function createWorkspaceHandler(options: WorkspaceApiOptions) {
+  const { store, stripe } = options;
+  const now = options.now ?? Date.now;
+  const sessionTtlMs = (options.sessionTtlSeconds ?? 900) * 1000;
+  const iso = () => new Date(now()).toISOString();
+  /** One completion per session at a time, so a retry never races the original. */
+  const sessionLocks = new Map<string, Promise<unknown>>();
+
+  function authenticate(req: IncomingMessage): User {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) {
+      throw new HttpError(401, 'unauthenticated', 'Missing bearer token', 'Send Authorization: Bearer <token>.', {
+        'WWW-Authenticate': 'Bearer realm="workspace"',
+      });
+    }
+    const presented = Buffer.from(match[1]!);
+    const user = store.read().users.find((u) => {
+      const known = Buffer.from(u.token);
+      return known.length === presented.length && timingSafeEqual(known, presented);
+    });
+    if (!user) {
+      throw new HttpError(401, 'invalid_token', 'Invalid token', 'The API token is not valid for this workspace.', {
+        'WWW-Authenticate': 'Bearer realm="workspace", error="invalid_token"',
+      });
+    }
+    return user;
+  }
+
+  function requireAdmin(user: User): void {
+    if (user.role !== 'admin') {
+      throw new HttpError(403, 'admin_required', 'Administrator permissions required', 'Adding and managing integrations requires administrator permissions.');
+    }
+  }
+
+  function listBody(data: WorkspaceData) {
+    return { integrations: data.integrations };
+  }
+
+  const etagOf = (body: unknown) => `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
+
+  async function createSession(user: User, body: unknown, res: ServerResponse) {
+    requireAdmin(user);
+    const input = body as { provider?: unknown; redirectUri?: unknown; integrationId?: unknown };
+    if (input.provider !== 'stripe') {
+      throw new HttpError(422, 'unsupported_provider', 'Unsupported provider', 'provider must be "stripe".');
+    }
+    if (typeof input.redirectUri !== 'string' || !EXTENSION_REDIRECT_URI.test(input.redirectUri)) {
+      throw new HttpError(422, 'invalid_redirect_uri', 'Invalid redirect URI', 'redirectUri must be a browser extension identity redirect URL.');
+    }
+    let integrationId: string | null = null;
+    if (input.integrationId !== undefined) {
+      if (typeof input.integrationId !== 'string' || !store.read().integrations.some((i) => i.id === input.integrationId)) {
+        throw new HttpError(404, 'integration_not_found', 'Integration not found');
+      }
+      integrationId = input.integrationId;
+    }
+    const session: ConnectSession = {
+      id: `cs_${randomBytes(12).toString('hex')}`,
+      userId: user.id,
+      state: randomBytes(24).toString('base64url'),
+      redirectUri: input.redirectUri,
+      integrationId,
+      createdAt: iso(),
+      expiresAt: new Date(now() + sessionTtlMs).toISOString(),
+      closed: false,
+    };
+    await store.update((data) => {
+      // Forget sessions long past their expiry so the document does not grow without bound.
+      const horizon = now() - 24 * 3600_000;
+      data.sessions = data.sessions.filter((s) => Date.parse(s.expiresAt) > horizon);
+      data.sessions.push(session);
+    });
+    const authorize = new URL('/oauth/authorize', stripe.authorizeBase);
+    authorize.searchParams.set('response_type', 'code');
+    authorize.searchParams.set('client_id', stripe.clientId);
+    // Explicit: stripe-node's own authorizeUrl() would default to read_write.
+    authorize.searchParams.set('scope', 'read_only');
+    authorize.searchParams.set('redirect_uri', session.redirectUri);
+    authorize.searchParams.set('state', session.state);
+    if (integrationId) {
+      // Reauthentication: let the admin pick the account rather than reusing a signed-in one.
+      authorize.searchParams.set('always_prompt', 'true');
+      authorize.searchParams.set('stripe_landing', 'login');
+    }
+    sendJson(res, 201, { id: session.id, authorizeUrl: authorize.toString(), expiresAt: session.expiresAt });
+  }
+
+  async function completeSession(user: User, sessionId: string, req: IncomingMessage, res: ServerResponse) {
+    requireAdmin(user);
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key.length < 8 || key.length > 255) {
+      throw new HttpError(400, 'idempotency_key_required', 'Idempotency-Key required', 'Send an Idempotency-Key header of 8 to 255 characters.');
+    }
+    const body = (await readJsonBody(req)) as Record<string, unknown>;
+    const previous = sessionLocks.get(sessionId) ?? Promise.resolve();
+    const run = previous.then(() => completeLocked(user, sessionId, key, body));
+    const settled = run.catch(() => undefined);
+    sessionLocks.set(sessionId, settled);
+    void settled.then(() => {
+      if (sessionLocks.get(sessionId) === settled) sessionLocks.delete(sessionId);
+    });
+    const answer = await run;
+    if (answer.status === 204) {
+      res.writeHead(204);
+      res.end();
+    } else if (answer.status >= 400) {
+      sendProblemBody(res, answer.status, answer.body);
+    } else {
+      sendJson(res, answer.status, answer.body);
+    }
+  }
+
+  async function completeLocked(
+    user: User,
+    sessionId: string,
+    key: string,
+    body: Record<string, unknown>,
+  ): Promise<{ status: number; body: unknown }> {
+    const replay = store.read().idempotency[key];
+    if (replay) {
+      if (replay.sessionId !== sessionId || replay.userId !== user.id) {
+        throw new HttpError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This key was used for another request.');
+      }
+      return { status: replay.status, body: replay.body };
+    }
+    const session = store.read().sessions.find((s) => s.id === sessionId && s.userId === user.id);
+    if (!session) throw new HttpError(404, 'session_not_found', 'Connect session not found', 'Start the connection again.');
+    if (session.closed) throw new HttpError(410, 'session_closed', 'Connect session already completed', 'Start the connection again.');
+    if (Date.parse(session.expiresAt) <= now()) {
+      throw new HttpError(410, 'session_expired', 'Connect session expired', 'Start the connection again.');
+    }
+    if (typeof body.state !== 'string' && typeof body.error !== 'string') {
+      throw new HttpError(400, 'state_mismatch', 'State missing', 'The answer carries no state.');
+    }
+    if (body.state !== undefined && body.state !== session.state) {
+      throw new HttpError(400, 'state_mismatch', 'State mismatch', 'The state does not belong to this connect session.');
+    }
+
+    const remember = (status: number, answer: unknown) =>
+      store.update((data) => {
+        data.idempotency[key] = { userId: user.id, sessionId, status, body: answer, at: iso() };
+        const stored = data.sessions.find((s) => s.id === sessionId);
+        if (stored) stored.closed = true;
+      });
+
+    if (typeof body.error === 'string') {
+      await remember(204, null);
+      return { status: 204, body: null };
+    }
+    if (typeof body.code !== 'string' || !/^ac_\w+$/.test(body.code)) {
+      throw new HttpError(422, 'invalid_code', 'Invalid authorization code');
+    }
+
+    const exchanged = await stripe.exchangeCode(body.code);
+    if (!exchanged.ok) {
+      if (exchanged.failure.kind === 'invalid_grant') {
+        throw new HttpError(410, 'authorization_expired', 'Authorization expired', 'Stripe no longer accepts this authorization code. Start the connection again.');
+      }
+      throw new HttpError(502, 'stripe_error', 'Stripe error', exchanged.failure.message);
+    }
+    const grant = exchanged.grant;
+    const current = store.read();
+
+    if (session.integrationId) {
+      const integration = current.integrations.find((i) => i.id === session.integrationId);
+      if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
+      if (integration.stripeAccountId !== grant.stripeUserId) {
+        const mismatch = new HttpError(409, 'account_mismatch', 'Different Stripe account',
+          `This integration belongs to Stripe account ${integration.stripeAccountId}; you signed in to ${grant.stripeUserId}.`);
+        // The admin granted access to an account this workspace did not ask for: give it back,
+        // unless another integration already uses that account.
+        if (!current.integrations.some((i) => i.stripeAccountId === grant.stripeUserId)) {
+          await stripe.deauthorize(grant.stripeUserId).catch(() => undefined);
+        }
+        await remember(409, problemBody(mismatch));
+        throw mismatch;
+      }
+    }
+
+    const name = await stripe.accountName(grant.stripeUserId).catch(() => grant.stripeUserId);
+    let status = 201;
+    const integration = await store.update((data) => {
+      let existing = session.integrationId
+        ? data.integrations.find((i) => i.id === session.integrationId)
+        : data.integrations.find((i) => i.stripeAccountId === grant.stripeUserId);
+      if (existing) {
+        status = 200;
+        Object.assign(existing, { status: 'active', reason: null, stripeAccountName: name, livemode: grant.livemode });
+      } else {
+        existing = {
+          id: `int_${randomBytes(10).toString('hex')}`,
+          provider: 'stripe',
+          status: 'active',
+          stripeAccountId: grant.stripeUserId,
+          stripeAccountName: name,
+          livemode: grant.livemode,
+          connectedAt: iso(),
+          lastSyncAt: null,
+          reason: null,
+        } satisfies Integration;
+        data.integrations.push(existing);
+      }
+      data.secrets[existing.id] = { accessToken: grant.accessToken, refreshToken: grant.refreshToken };
+      data.idempotency[key] = { userId: user.id, sessionId, status, body: existing, at: iso() };
+      const stored = data.sessions.find((s) => s.id === sessionId);
+      if (stored) stored.closed = true;
+      return existing;
+    });
+    return { status, body: integration };
+  }
+
+  async function deleteIntegration(user: User, integrationId: string, res: ServerResponse) {
+    requireAdmin(user);
+    const integration = store.read().integrations.find((i) => i.id === integrationId);
+    if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
+    try {
+      await stripe.deauthorize(integration.stripeAccountId);
+    } catch {
+      // Already disconnected at Stripe: removing it here is still what the admin asked for.
+    }
+    await store.update((data) => {
+      data.integrations = data.integrations.filter((i) => i.id !== integrationId);
+      delete data.secrets[integrationId];
+    });
+    res.writeHead(204);
+    res.end();
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    const user = authenticate(req);
+    if (method === 'GET' && path === '/api/v1/me') {
+      const { workspace } = store.read();
+      return sendJson(res, 200, {
+        user: { id: user.id, name: user.name, email: user.email },
+        workspace,
+        role: user.role,
+      });
+    }
+    if (method === 'GET' && path === '/api/v1/integrations') {
+      const body = listBody(store.read());
+      const etag = etagOf(body);
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
+        res.end();
+        return;
+      }
+      return sendJson(res, 200, body, { ETag: etag, 'Cache-Control': 'no-cache' });
+    }
+    if (method === 'POST' && path === '/api/v1/connect-sessions') {
+      return createSession(user, await readJsonBody(req), res);
+    }
+    const complete = /^\/api\/v1\/connect-sessions\/([\w-]+)\/complete$/.exec(path);
+    if (method === 'POST' && complete) return completeSession(user, complete[1]!, req, res);
+    const integration = /^\/api\/v1\/integrations\/([\w-]+)$/.exec(path);
+    if (method === 'DELETE' && integration) return deleteIntegration(user, integration[1]!, res);
+    throw new HttpError(404, 'not_found', 'Not found', `${method} ${path} is not part of this API.`);
+  }
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://workspace').pathname;
+    try {
+      await route(req, res, path);
+    } catch (error) {
+      if (res.headersSent) return void res.destroy();
+      if (error instanceof HttpError) return sendProblem(res, error);
+      console.error(error);
+      sendProblem(res, new HttpError(500, 'internal_error', 'Internal server error'));
+    }
+  };
+}

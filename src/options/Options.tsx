@@ -1,0 +1,116 @@
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import type { ProfileState } from '../shared/state';
+import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
+import { errorMessage, t } from '../ui/i18n';
+import { sendCommand, useStoredState } from '../ui/store';
+
+type FormProblem = 'url-empty' | 'url-invalid' | 'url-insecure' | 'token-empty' | 'permission-refused';
+
+const problemKey: Record<FormProblem, string> = {
+  'url-empty': 'formUrlEmpty',
+  'url-invalid': 'formUrlInvalid',
+  'url-insecure': 'formUrlInsecure',
+  'token-empty': 'formTokenEmpty',
+  'permission-refused': 'formPermissionRefused',
+};
+
+export function Options() {
+  const state = useStoredState();
+  const [workspaceUrl, setWorkspaceUrl] = useState('');
+  const [token, setToken] = useState('');
+  const [problem, setProblem] = useState<FormProblem | null>(null);
+  const [loaded, setLoaded] = useState(false);
+
+  useEffect(() => {
+    if (state && !loaded) {
+      setWorkspaceUrl(state.settings?.workspaceUrl ?? '');
+      setToken(state.settings?.token ?? '');
+      setLoaded(true);
+    }
+  }, [state, loaded]);
+
+  const onSubmit = (event: Event) => {
+    event.preventDefault();
+    const url = parseWorkspaceUrl(workspaceUrl);
+    if (!url.ok) return setProblem(`url-${url.error}`);
+    if (token.trim() === '') return setProblem('token-empty');
+    setProblem(null);
+    // Must be the first asynchronous step of the submit: the browser only shows the permission
+    // prompt while it still sees the admin's gesture.
+    void browser.permissions.request({ origins: [originPattern(url.value)] }).then((granted) => {
+      if (!granted) return setProblem('permission-refused');
+      return sendCommand({ type: 'save-settings', workspaceUrl, token }).then(() => undefined);
+    });
+  };
+
+  return (
+    <main>
+      <h1>{t('optionsHeading')}</h1>
+      <p class="muted">{t('optionsIntro')}</p>
+      <form onSubmit={onSubmit} noValidate>
+        <label for="workspace-url">{t('workspaceUrlLabel')}</label>
+        <input
+          id="workspace-url"
+          type="url"
+          inputMode="url"
+          autoComplete="url"
+          placeholder="https://analytics.example.com"
+          value={workspaceUrl}
+          aria-invalid={problem?.startsWith('url-') ?? false}
+          aria-describedby={problem ? 'form-problem' : undefined}
+          onInput={(e) => setWorkspaceUrl(e.currentTarget.value)}
+        />
+        <label for="api-token">{t('apiTokenLabel')}</label>
+        <input
+          id="api-token"
+          type="password"
+          autoComplete="off"
+          spellcheck={false}
+          value={token}
+          aria-invalid={problem === 'token-empty'}
+          aria-describedby={problem ? 'form-problem' : 'token-help'}
+          onInput={(e) => setToken(e.currentTarget.value)}
+        />
+        <p id="token-help" class="detail">
+          {t('apiTokenHelp')}
+        </p>
+        {problem && (
+          <p id="form-problem" class="notice bad" role="alert">
+            {t(problemKey[problem])}
+          </p>
+        )}
+        <div class="actions">
+          <button class="primary" type="submit" disabled={state?.profile?.status === 'checking'}>
+            {t('saveAndCheck')}
+          </button>
+        </div>
+      </form>
+      <section aria-live="polite" data-testid="profile-status">
+        {state?.settings && <ProfileStatus profile={state.profile} />}
+      </section>
+    </main>
+  );
+}
+
+function ProfileStatus({ profile }: { profile: ProfileState | undefined }) {
+  if (!profile) return null;
+  if (profile.status === 'checking') return <p class="muted">{t('checkingWorkspace')}</p>;
+  if (profile.status === 'failed') {
+    return (
+      <div class="notice bad" role="alert">
+        <strong>{errorMessage(profile.error)}</strong>
+        {profile.error.detail && <p class="detail">{profile.error.detail}</p>}
+      </div>
+    );
+  }
+  const { me } = profile;
+  const admin = me.role === 'admin';
+  return (
+    <div class={`notice ${admin ? 'ok' : 'warn'}`}>
+      <strong>{t('signedInAs', [me.user.name, me.workspace.name])}</strong>
+      <p>{me.user.email}</p>
+      <p>{admin ? t('roleAdmin') : t('requiresAdmin')}</p>
+    </div>
+  );
+}

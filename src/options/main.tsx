@@ -1,0 +1,8 @@
+import { render } from 'preact';
+import '../ui/base.css';
+import './options.css';
+import { localizeDocument } from '../ui/document';
+import { Options } from './Options';
+
+localizeDocument('optionsTitle');
+render(<Options />, document.getElementById('app')!);

@@ -1,0 +1,128 @@
+/**
+ * The connect flow, from "connect Stripe" to a stored integration, as plain TypeScript: every side
+ * effect (workspace calls, the Stripe window, storage) comes in through `FlowDeps`, so the whole
+ * flow runs in unit tests as it does in the service worker.
+ */
+import { checkAuthorizeUrl } from './authorize-url';
+import { appError, type AppError } from './errors';
+import { parseStripeRedirect } from './redirect';
+import type { Integration } from './schemas';
+import { flowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
+import type { WorkspaceApi } from './workspace-api';
+
+export interface FlowDeps {
+  api: WorkspaceApi;
+  redirectUri: string;
+  allowLoopbackStripe: boolean;
+  /** `identity.launchWebAuthFlow({url, interactive: true})`: the URL Stripe redirected to. */
+  launchWebAuthFlow(url: string): Promise<string>;
+  newId(): string;
+  now(): number;
+  /** Persists progress so that every popup renders it and a restarted worker can resume. */
+  save(state: FlowState): Promise<void>;
+}
+
+export interface FlowRequest {
+  kind: FlowKind;
+  integrationId?: string;
+}
+
+export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Promise<FlowState> {
+  const base = {
+    flowId: deps.newId(),
+    kind: request.kind,
+    startedAt: deps.now(),
+    ...(request.integrationId ? { integrationId: request.integrationId } : {}),
+  };
+  const fail = async (error: AppError): Promise<FlowState> => {
+    const state: FlowState = { ...base, phase: 'failed', error, finishedAt: deps.now() };
+    await deps.save(state);
+    return state;
+  };
+
+  await deps.save({ ...base, phase: 'starting' });
+  const session = await deps.api.createConnectSession({
+    redirectUri: deps.redirectUri,
+    ...(request.integrationId ? { integrationId: request.integrationId } : {}),
+  });
+  if (!session.ok) return fail(session.error);
+
+  const checked = checkAuthorizeUrl(session.value.authorizeUrl, {
+    redirectUri: deps.redirectUri,
+    allowLoopbackStripe: deps.allowLoopbackStripe,
+  });
+  if (!checked.ok) return fail(checked.error);
+
+  await deps.save({ ...base, phase: 'authorizing', sessionId: session.value.id });
+  let responseUrl: string;
+  try {
+    responseUrl = await deps.launchWebAuthFlow(checked.value.url);
+  } catch (cause) {
+    return fail(classifyWebAuthFlowError(cause));
+  }
+
+  const outcome = parseStripeRedirect(responseUrl, {
+    redirectUri: deps.redirectUri,
+    state: checked.value.state,
+  });
+  if (!outcome.ok) return fail(outcome.error);
+
+  if (outcome.value.kind === 'denied') {
+    const { error, errorDescription } = outcome.value;
+    // Closing the session at the workspace is a courtesy; the admin's answer stands either way.
+    await deps.api.completeConnectSession(
+      session.value.id,
+      { error, state: checked.value.state, ...(errorDescription ? { errorDescription } : {}) },
+      deps.newId(),
+    );
+    return fail(
+      appError(error === 'access_denied' ? 'access-denied' : 'stripe-error', errorDescription ?? error),
+    );
+  }
+
+  const pending: PendingCompletion = {
+    sessionId: session.value.id,
+    body: { code: outcome.value.code, state: checked.value.state },
+    idempotencyKey: deps.newId(),
+  };
+  await deps.save({ ...base, phase: 'completing', pending });
+  return finishCompletion({ ...base, phase: 'completing', pending }, deps);
+}
+
+/** Sends a kept completion to the workspace; also used to resume one after a worker restart. */
+export async function finishCompletion(
+  flow: Extract<FlowState, { phase: 'completing' }>,
+  deps: Pick<FlowDeps, 'api' | 'now' | 'save'>,
+): Promise<FlowState> {
+  const { pending } = flow;
+  const base = flowBase(flow);
+  const answer = await deps.api.completeConnectSession(
+    pending.sessionId,
+    pending.body,
+    pending.idempotencyKey,
+  );
+  const finishedAt = deps.now();
+  let state: FlowState;
+  if (!answer.ok) {
+    state = { ...base, phase: 'failed', error: answer.error, finishedAt };
+  } else if (answer.value === null) {
+    state = { ...base, phase: 'failed', error: appError('bad-response', 'no integration'), finishedAt };
+  } else {
+    const integration: Integration = answer.value;
+    state = { ...base, phase: 'succeeded', integration, finishedAt };
+  }
+  await deps.save(state);
+  return state;
+}
+
+/**
+ * `launchWebAuthFlow` rejects with a message only. Chromium: "The user did not approve access.";
+ * Firefox: "User cancelled or denied access."; an HTTP error page on the authorize URL:
+ * "Authorization page could not be loaded."
+ */
+export function classifyWebAuthFlowError(cause: unknown): AppError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (/did not approve|cancell?ed or denied/i.test(message)) return appError('window-closed', message);
+  if (/could not be loaded/i.test(message)) return appError('stripe-error', message);
+  return appError('unknown', message);
+}

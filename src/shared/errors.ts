@@ -1,0 +1,42 @@
+/**
+ * Every way a flow or a workspace call can fail, as a typed value. The UI maps each code to a
+ * localized message (`error_<code>` in `_locales`) that says what happened and what to do.
+ */
+export const APP_ERROR_CODES = [
+  'not-configured',
+  'permission-denied',
+  'window-closed',
+  'access-denied',
+  'stripe-error',
+  'state-mismatch',
+  'untrusted-authorize-url',
+  'workspace-unreachable',
+  'not-a-workspace',
+  'timeout',
+  'unauthorized',
+  'forbidden',
+  'session-expired',
+  'account-mismatch',
+  'rate-limited',
+  'server-error',
+  'bad-response',
+  'rejected',
+  'interrupted',
+  'unknown',
+] as const;
+
+export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
+
+export interface AppError {
+  code: AppErrorCode;
+  /** Technical detail for the curious admin and for support; never the only message shown. */
+  detail?: string;
+  /** From `Retry-After`, when the workspace rate-limits us. */
+  retryAfterSeconds?: number;
+}
+
+export const appError = (code: AppErrorCode, detail?: string): AppError =>
+  detail === undefined ? { code } : { code, detail };
+
+/** i18n message key for an error code: `window-closed` → `error_window_closed`. */
+export const errorMessageKey = (code: AppErrorCode): string => `error_${code.replaceAll('-', '_')}`;

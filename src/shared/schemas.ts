@@ -1,0 +1,51 @@
+/**
+ * Run-time schemas for every workspace API answer (see openapi/workspace-api.yaml). Nothing the
+ * workspace sends is used before it passes one of these.
+ */
+import * as v from 'valibot';
+
+const isoDateTime = v.pipe(v.string(), v.isoTimestamp());
+
+export const RoleSchema = v.picklist(['admin', 'standard', 'read-only']);
+
+export const MeSchema = v.object({
+  user: v.object({ id: v.string(), name: v.string(), email: v.string() }),
+  workspace: v.object({ id: v.string(), name: v.string() }),
+  role: RoleSchema,
+});
+export type Me = v.InferOutput<typeof MeSchema>;
+
+export const IntegrationStatusSchema = v.picklist(['active', 'expired', 'revoked', 'error']);
+export type IntegrationStatus = v.InferOutput<typeof IntegrationStatusSchema>;
+
+export const IntegrationSchema = v.object({
+  id: v.string(),
+  provider: v.literal('stripe'),
+  status: IntegrationStatusSchema,
+  stripeAccountId: v.pipe(v.string(), v.startsWith('acct_')),
+  stripeAccountName: v.string(),
+  livemode: v.boolean(),
+  connectedAt: isoDateTime,
+  lastSyncAt: v.nullable(isoDateTime),
+  reason: v.nullable(v.string()),
+});
+export type Integration = v.InferOutput<typeof IntegrationSchema>;
+
+export const IntegrationListSchema = v.object({ integrations: v.array(IntegrationSchema) });
+
+export const ConnectSessionSchema = v.object({
+  id: v.string(),
+  authorizeUrl: v.pipe(v.string(), v.url()),
+  expiresAt: isoDateTime,
+});
+export type ConnectSession = v.InferOutput<typeof ConnectSessionSchema>;
+
+/** RFC 9457 problem details; `code` is the workspace's machine-readable reason. */
+export const ProblemSchema = v.object({
+  type: v.optional(v.string()),
+  title: v.optional(v.string()),
+  status: v.optional(v.number()),
+  detail: v.optional(v.string()),
+  code: v.optional(v.string()),
+});
+export type Problem = v.InferOutput<typeof ProblemSchema>;

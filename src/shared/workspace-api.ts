@@ -1,0 +1,256 @@
+/**
+ * The workspace API client: one place that turns HTTP into typed values. Every answer is validated
+ * against its schema; every failure becomes an AppError. No `browser.*` here: the caller hands in
+ * `fetch`, so the same client runs in the service worker, in unit tests and in the benchmark.
+ */
+import * as v from 'valibot';
+import { appError, type AppError } from './errors';
+import { err, ok, type Result } from './result';
+import {
+  ConnectSessionSchema,
+  IntegrationListSchema,
+  IntegrationSchema,
+  MeSchema,
+  ProblemSchema,
+  type ConnectSession,
+  type Integration,
+  type Me,
+  type Problem,
+} from './schemas';
+
+export interface WorkspaceApiOptions {
+  /** The workspace origin (and optional base path), e.g. `https://acme.example.com`. */
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+  /** Abort a call that takes longer than this; the admin then sees "the workspace is slow". */
+  timeoutMs?: number;
+}
+
+export type ApiResult<T> = Promise<Result<T, AppError>>;
+
+export type CompletionBody =
+  | { code: string; state: string }
+  | { error: string; errorDescription?: string; state?: string };
+
+export type IntegrationListAnswer =
+  | { changed: true; integrations: Integration[]; etag: string | null }
+  | { changed: false };
+
+export interface WorkspaceApi {
+  getMe(): ApiResult<Me>;
+  listIntegrations(etag?: string | null): ApiResult<IntegrationListAnswer>;
+  createConnectSession(input: {
+    redirectUri: string;
+    integrationId?: string;
+  }): ApiResult<ConnectSession>;
+  completeConnectSession(
+    sessionId: string,
+    body: CompletionBody,
+    idempotencyKey: string,
+  ): ApiResult<Integration | null>;
+  deleteIntegration(integrationId: string): ApiResult<void>;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** Normalizes what an admin types into a workspace base URL, or says why it cannot be one. */
+export function parseWorkspaceUrl(input: string): Result<URL, 'empty' | 'invalid' | 'insecure'> {
+  const trimmed = input.trim();
+  if (trimmed === '') return err('empty');
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return err('invalid');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return err('invalid');
+  if (url.username || url.password) return err('invalid');
+  // Plain HTTP would send the workspace token in the clear; only loopback may use it.
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return err('insecure');
+  url.hash = '';
+  url.search = '';
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return ok(url);
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/** The permission pattern for a workspace origin, as `permissions.request` wants it. */
+export const originPattern = (url: URL): string => `${url.protocol}//${url.hostname}/*`;
+
+export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const base = new URL(options.baseUrl);
+
+  async function send(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Result<Response, AppError>> {
+    const url = new URL(path, base);
+    // The token goes to the workspace origin and nowhere else.
+    if (url.origin !== base.origin) return err(appError('unknown', 'cross-origin path'));
+    const headers: Record<string, string> = {
+      Accept: 'application/json, application/problem+json',
+      Authorization: `Bearer ${options.token}`,
+      ...init.headers,
+    };
+    if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
+    try {
+      const response = await doFetch(url, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: controller.signal,
+        credentials: 'omit',
+        redirect: 'error',
+        cache: 'no-store',
+      });
+      return ok(response);
+    } catch (cause) {
+      if (controller.signal.aborted) return err(appError('timeout', `${method} ${url.pathname}`));
+      return err(appError('workspace-unreachable', describe(cause)));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function readJson<S extends v.GenericSchema>(
+    response: Response,
+    schema: S,
+  ): Promise<Result<v.InferOutput<S>, AppError>> {
+    let data: unknown;
+    try {
+      data = await response.json();
+    } catch {
+      return err(appError('bad-response', `HTTP ${response.status}: not JSON`));
+    }
+    const parsed = v.safeParse(schema, data);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const where = issue?.path?.map((p) => String(p.key)).join('.') ?? '';
+      return err(appError('bad-response', `${where ? `${where}: ` : ''}${issue?.message ?? ''}`));
+    }
+    return ok(parsed.output);
+  }
+
+  async function call<S extends v.GenericSchema>(
+    method: string,
+    path: string,
+    schema: S,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ): ApiResult<v.InferOutput<S>> {
+    const sent = await send(method, path, init);
+    if (!sent.ok) return sent;
+    const response = sent.value;
+    if (!response.ok) return err(await failureOf(response));
+    return readJson(response, schema);
+  }
+
+  return {
+    getMe: () => call('GET', 'api/v1/me', MeSchema),
+
+    async listIntegrations(etag) {
+      const sent = await send('GET', 'api/v1/integrations', {
+        headers: etag ? { 'If-None-Match': etag } : {},
+      });
+      if (!sent.ok) return sent;
+      const response = sent.value;
+      if (response.status === 304) return ok({ changed: false });
+      if (!response.ok) return err(await failureOf(response));
+      const list = await readJson(response, IntegrationListSchema);
+      if (!list.ok) return list;
+      return ok({
+        changed: true,
+        integrations: list.value.integrations,
+        etag: response.headers.get('ETag'),
+      });
+    },
+
+    createConnectSession: ({ redirectUri, integrationId }) =>
+      call('POST', 'api/v1/connect-sessions', ConnectSessionSchema, {
+        body: { provider: 'stripe', redirectUri, ...(integrationId ? { integrationId } : {}) },
+      }),
+
+    async completeConnectSession(sessionId, body, idempotencyKey) {
+      const path = `api/v1/connect-sessions/${encodeURIComponent(sessionId)}/complete`;
+      const sent = await send('POST', path, {
+        body,
+        headers: { 'Idempotency-Key': idempotencyKey },
+      });
+      if (!sent.ok) return sent;
+      const response = sent.value;
+      if (!response.ok) return err(await failureOf(response));
+      // A reported denial closes the session and has no integration to answer with.
+      if (response.status === 204) return ok(null);
+      return readJson(response, IntegrationSchema);
+    },
+
+    async deleteIntegration(integrationId) {
+      const sent = await send('DELETE', `api/v1/integrations/${encodeURIComponent(integrationId)}`);
+      if (!sent.ok) return sent;
+      if (!sent.value.ok) return err(await failureOf(sent.value));
+      return ok(undefined);
+    },
+  };
+}
+
+/** Maps a non-2xx answer to the error the admin needs to act on. */
+export async function failureOf(response: Response): Promise<AppError> {
+  const problem = await readProblem(response);
+  const detail = problem?.detail ?? problem?.title ?? `HTTP ${response.status}`;
+  const code = problem?.code;
+  switch (response.status) {
+    case 401:
+      return appError('unauthorized', detail);
+    case 403:
+      return appError('forbidden', detail);
+    case 404:
+      return code === 'session_not_found'
+        ? appError('session-expired', detail)
+        : appError('not-a-workspace', detail);
+    case 410:
+      return appError('session-expired', detail);
+    case 409:
+      return code === 'account_mismatch'
+        ? appError('account-mismatch', detail)
+        : appError('rejected', detail);
+    case 429: {
+      const error = appError('rate-limited', detail);
+      const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+      return retryAfter === null ? error : { ...error, retryAfterSeconds: retryAfter };
+    }
+    default:
+      if (code === 'state_mismatch') return appError('state-mismatch', detail);
+      if (response.status >= 500) return appError('server-error', detail);
+      return appError('rejected', detail);
+  }
+}
+
+async function readProblem(response: Response): Promise<Problem | null> {
+  try {
+    const parsed = v.safeParse(ProblemSchema, await response.json());
+    return parsed.success ? parsed.output : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (value === null || value.trim() === '') return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

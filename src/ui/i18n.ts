@@ -1,0 +1,16 @@
+import browser from 'webextension-polyfill';
+import { errorMessageKey, type AppError } from '../shared/errors';
+
+/** A localized string from `_locales`; a missing key shows itself rather than an empty label. */
+export function t(key: string, substitutions?: string | string[]): string {
+  return browser.i18n.getMessage(key, substitutions) || key;
+}
+
+export function errorMessage(error: AppError): string {
+  if (error.code === 'rate-limited' && error.retryAfterSeconds !== undefined) {
+    return t('error_rate_limited_retry', String(error.retryAfterSeconds));
+  }
+  return t(errorMessageKey(error.code));
+}
+
+export const uiLanguage = (): string => browser.i18n.getUILanguage();

@@ -1,0 +1,46 @@
+import { defineConfig } from 'vite';
+import preact from '@preact/preset-vite';
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import baseManifest from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
+
+/**
+ * Public half of the development signing key. It pins the Chromium extension id (and so the
+ * identity redirect URL `https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/`) for
+ * development and test builds. The Chrome Web Store refuses a manifest with `key`, so the
+ * production build leaves it out.
+ */
+export const DEVELOPMENT_KEY =
+  
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAyo5jI1JGvp5NrOv5Mdu8k/i+0b3THTCrBOmLvaBU0V4A/mt15zolpJfFSkq2ODbLOVQdCy9GjDZ8rR/dDLoxUpAuccO4V2xCbVx6KqkfVrVgAbxX7CmW1HhO2Msf2eRkDMWdNMYA6Awg55NjM96HYFAMkQnxcnxEUpd73QgOTevKwgHlE1sdkKXZ0pcMnhFhIhL7mG5JnbZoeTGxdwhcExBeNItwb0/pdUZ/pQa2QNrq/5YmnHWN7LQ7BsUe6XdHaWYPZJ/Nh40hPFVSWkUCMaNBtUS3wXkHINxpHzvASElfjZjJh2sXS5ETAvHh4futV96U897L3XgQkHT/BHzDdwIDAQAB';
+
+export default defineConfig(({ mode }) => {
+  const production = mode === 'production';
+  const manifest = {
+    ...baseManifest,
+    version: pkg.version,
+    ...(production
+      ? {}
+      : {
+          key: DEVELOPMENT_KEY,
+          // The reference workspace runs on loopback; granting it at install time lets the
+          // options page's run-time permission request resolve without a browser prompt.
+          host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
+        }),
+  } as ManifestV3Export;
+
+  return {
+    plugins: [preact(), crx({ manifest })],
+    define: {
+      // Loopback Stripe origins (the emulator) are trusted only outside production builds.
+      __ALLOW_LOOPBACK_STRIPE__: JSON.stringify(!production),
+    },
+    build: {
+      outDir: 'dist/chrome',
+      emptyOutDir: true,
+      target: 'es2022',
+      sourcemap: !production,
+    },
+    server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
+  };
+});
