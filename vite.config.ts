@@ -36,7 +36,8 @@ export default defineConfig(({ mode }) => {
       __ALLOW_LOOPBACK_STRIPE__: JSON.stringify(!production),
     },
     build: {
-      outDir: 'dist/chrome',
+      // Development and test builds carry the pinned key and trust loopback: never ship them.
+      outDir: production ? 'dist/chrome' : 'dist/chrome-dev',
       emptyOutDir: true,
       target: 'es2022',
       sourcemap: !production,

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  configureWorkspace,
+  DEMO_STANDARD_TOKEN,
+  extensionStorage,
+  openOptions,
+  openPopup,
+  signInOnEmulator,
+  startWorld,
+  textOf,
+  waitForStripeWindow,
+  waitForText,
+  workspaceIntegrations,
+  type World,
+} from './support';
+
+describe('Connect Stripe from the toolbar (Chromium)', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld();
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('connects a Stripe account: sign in on Stripe, then the popup shows Successful connection', async () => {
+    const options = await configureWorkspace(world);
+    expect(await textOf(options, '[data-testid=profile-status]')).toContain('Signed in as Ana García to Acme Analytics');
+
+    const popup = await openPopup(world);
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button ::-p-text(Connect with Stripe)').click();
+    const stripe = await stripeWindow;
+    expect(await textOf(stripe, 'h1')).toBe('Sign in with Stripe to Continue');
+    await waitForText(popup, 'Sign in with Stripe in the window that opened');
+
+    // The real popup closes when the Stripe window takes focus: the flow must not depend on it.
+    await popup.close();
+    await signInOnEmulator(stripe);
+
+    const reopened = await openPopup(world);
+    const shown = await waitForText(reopened, 'Successful connection');
+    expect(shown).toContain('Acme Store');
+    expect(shown).toContain('acct_1AcmeStoreTest00');
+    expect(shown).toContain('Test mode');
+
+    const integrations = await workspaceIntegrations(world);
+    expect(integrations).toHaveLength(1);
+    expect(integrations[0]).toMatchObject({
+      provider: 'stripe',
+      status: 'active',
+      stripeAccountId: 'acct_1AcmeStoreTest00',
+      stripeAccountName: 'Acme Store',
+      livemode: false,
+    });
+  });
+
+  it('a popup that stays open follows the flow to the end', async () => {
+    await configureWorkspace(world);
+    const popup = await openPopup(world);
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button ::-p-text(Connect with Stripe)').click();
+    await signInOnEmulator(await stripeWindow);
+    expect(await waitForText(popup, 'Successful connection')).toContain('Acme Store');
+  });
+
+  it('closing the Stripe window says the connection was cancelled and stores nothing', async () => {
+    await configureWorkspace(world);
+    const popup = await openPopup(world);
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button ::-p-text(Connect with Stripe)').click();
+    await (await stripeWindow).close();
+
+    await waitForText(popup, 'The connection was cancelled');
+    expect(await textOf(popup)).not.toContain('Successful connection');
+    expect(await workspaceIntegrations(world)).toEqual([]);
+    const stored = await extensionStorage(popup);
+    expect(stored.flow).toMatchObject({ phase: 'failed', error: { code: 'window-closed' } });
+    expect(JSON.stringify(stored)).not.toMatch(/ac_|sk_test|integration/i);
+  });
+
+  it('denying access on Stripe says access was denied', async () => {
+    await configureWorkspace(world);
+    const popup = await openPopup(world);
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button ::-p-text(Connect with Stripe)').click();
+    await (await stripeWindow).locator('button[value=deny]').click();
+
+    await waitForText(popup, 'Access was denied at Stripe');
+    expect(await workspaceIntegrations(world)).toEqual([]);
+  });
+
+  it('a bad API token is reported on the options page', async () => {
+    const options = await configureWorkspace(world, 'wc_not_a_real_token');
+    expect(await textOf(options, '[data-testid=profile-status]')).toContain(
+      'The workspace rejected this API token',
+    );
+    const popup = await openPopup(world);
+    expect(await textOf(popup)).toContain('The workspace rejected this API token');
+    expect(await popup.$eval('button ::-p-text(Connect with Stripe)', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+  });
+
+  it('a non-admin is told that connecting requires administrator permissions, and cannot connect', async () => {
+    const options = await configureWorkspace(world, DEMO_STANDARD_TOKEN);
+    const status = await textOf(options, '[data-testid=profile-status]');
+    expect(status).toContain('Signed in as Sam Rivera to Acme Analytics');
+    expect(status).toContain('This requires administrator permissions');
+
+    const popup = await openPopup(world);
+    expect(await textOf(popup)).toContain('This requires administrator permissions');
+    const disabled = await popup.$eval('button ::-p-text(Connect with Stripe)', (b) => (b as HTMLButtonElement).disabled);
+    expect(disabled).toBe(true);
+  });
+
+  it('the options page explains a bad workspace URL before calling anything', async () => {
+    const options = await openOptions(world);
+    await options.locator('#workspace-url').fill('not a url');
+    await options.locator('#api-token').fill('x');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'That is not a web address');
+    await options.locator('#workspace-url').fill('http://analytics.example.com');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'Use an https:// address');
+  });
+
+  it('an unreachable workspace is reported as such', async () => {
+    const options = await configureWorkspace(world, undefined, 'http://127.0.0.1:9');
+    expect(await textOf(options, '[data-testid=profile-status]')).toContain('The workspace cannot be reached');
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * The end-to-end world: the reference workspace with its Stripe emulator on free ports, and
+ * Chromium with the development build of the extension, driven as an admin would drive them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { inject } from 'vitest';
+import { launchChromiumWithExtension, type LaunchedChromium } from '../../scripts/launch-chromium';
+import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
+import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
+
+export { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from '../../server/src/model';
+
+export interface World extends LaunchedChromium {
+  server: ReferenceServer;
+  close(): Promise<void>;
+}
+
+export async function startWorld(
+  options: { lang?: string; server?: Partial<ReferenceServerOptions> } = {},
+): Promise<World> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'wc-e2e-'));
+  const server = await startReferenceServer({ dataDir, ...options.server });
+  const chromium = await launchChromiumWithExtension({
+    executablePath: inject('chromiumPath'),
+    extensionDir: inject('extensionDir'),
+    headless: true,
+    ...(options.lang ? { lang: options.lang } : {}),
+  });
+  return {
+    ...chromium,
+    server,
+    async close() {
+      await chromium.browser.close().catch(() => undefined);
+      await server.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function openOptions(world: World): Promise<Page> {
+  const page = await world.browser.newPage();
+  await page.goto(world.extensionUrl('src/options/index.html'));
+  await page.waitForSelector('#workspace-url');
+  return page;
+}
+
+/** Fills in the options page as an admin would, and waits for the workspace's answer. */
+export async function configureWorkspace(
+  world: World,
+  token: string = DEMO_ADMIN_TOKEN,
+  workspaceUrl: string = world.server.url,
+): Promise<Page> {
+  const page = await openOptions(world);
+  await page.locator('#workspace-url').fill(workspaceUrl);
+  await page.locator('#api-token').fill(token);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    () => {
+      const status = document.querySelector('[data-testid=profile-status]')?.textContent ?? '';
+      return status !== '' && !status.includes('Checking');
+    },
+    { timeout: 15_000 },
+  );
+  return page;
+}
+
+/** The popup, opened as a tab: the same page the toolbar button shows. */
+export async function openPopup(world: World): Promise<Page> {
+  const page = await world.browser.newPage();
+  await page.goto(world.extensionUrl('src/popup/index.html'));
+  await page.waitForSelector('main[aria-busy=false]');
+  return page;
+}
+
+/** The window `identity.launchWebAuthFlow` opens on the emulator's authorize page. */
+export async function waitForStripeWindow(world: World): Promise<Page> {
+  const origin = world.server.emulator!.url;
+  const target = await world.browser.waitForTarget((t) => t.url().startsWith(`${origin}/oauth/authorize`), {
+    timeout: 15_000,
+  });
+  const page = await target.asPage();
+  await page.waitForSelector('#email');
+  return page;
+}
+
+export async function signInOnEmulator(
+  page: Page,
+  email = 'owner@acme.test',
+  password = 'stripe-demo',
+): Promise<void> {
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await page.locator('button[value=allow]').click();
+}
+
+export async function textOf(page: Page, selector = 'main'): Promise<string> {
+  return page.$eval(selector, (element) => (element as HTMLElement).innerText);
+}
+
+/** Waits until the element's visible text contains `text`, then returns that text. */
+export async function waitForText(page: Page, text: string, selector = 'main', timeout = 15_000): Promise<string> {
+  await page
+    .waitForFunction(
+      (sel, expected) => (document.querySelector(sel) as HTMLElement | null)?.innerText.includes(expected),
+      { timeout },
+      selector,
+      text,
+    )
+    .catch(async (error: Error) => {
+      const seen = await textOf(page, selector).catch(() => '(nothing)');
+      throw new Error(`Waited for "${text}" in ${selector}; it shows:\n${seen}\n${error.message}`);
+    });
+  return textOf(page, selector);
+}
+
+export async function workspaceIntegrations(world: World, token = DEMO_ADMIN_TOKEN) {
+  const response = await fetch(`${world.server.url}/api/v1/integrations`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  return ((await response.json()) as { integrations: Array<Record<string, unknown>> }).integrations;
+}
+
+/** What the service worker has stored, read from an extension page. */
+export async function extensionStorage(page: Page): Promise<Record<string, unknown>> {
+  return page.evaluate(() => chrome.storage.local.get(null)) as Promise<Record<string, unknown>>;
+}
