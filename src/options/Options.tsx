@@ -24,7 +24,9 @@ export function Options() {
 
   useEffect(() => {
     if (state && !loaded) {
-      setWorkspaceUrl(state.settings?.workspaceUrl ?? '');
+      // A link from the workspace (or `npm start`) may suggest the URL: it is filled in, not saved.
+      const suggested = new URLSearchParams(location.search).get('workspaceUrl');
+      setWorkspaceUrl(state.settings?.workspaceUrl ?? suggested ?? '');
       setToken(state.settings?.token ?? '');
       setLoaded(true);
     }

@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the product on its embedded default. Builds the development extension, starts the
+ * reference workspace with its Stripe Connect emulator, and opens Chromium with the extension
+ * loaded on its settings page, or, where there is no display, says how to load it by hand.
+ */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { startReferenceServer } from '../server/src/index';
+// @ts-expect-error plain ESM script without types
+import { ensureBrowser } from './browsers.mjs';
+import { launchChromiumWithExtension } from './launch-chromium';
+
+const root = resolve(import.meta.dirname, '..');
+const extensionDir = resolve(root, 'dist/chrome-dev');
+const env = process.env;
+
+console.log('Building the extension (development build: pinned id, loopback workspace allowed)…');
+execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'development', '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+
+const server = await startReferenceServer({
+  dataDir: resolve(root, env.DATA_DIR ?? '.data/workspace'),
+  port: Number(env.PORT ?? 8787),
+  emulator: { port: Number(env.EMULATOR_PORT ?? 8788) },
+});
+const admin = server.store.read().users.find((u) => u.role === 'admin')!;
+const standard = server.store.read().users.find((u) => u.role !== 'admin');
+
+console.log(`
+Reference workspace  ${server.url}
+Stripe emulator      ${server.emulator?.url ?? '(real Stripe)'}
+Admin API token      ${admin.token}   (${admin.name})
+Non-admin API token  ${standard?.token ?? '-'}
+Stripe sign-in       owner@acme.test / stripe-demo   (or owner@globex.test / stripe-demo)
+`);
+
+const settingsPath = `src/options/index.html?workspaceUrl=${encodeURIComponent(server.url)}`;
+const hasDisplay = Boolean(env.DISPLAY || env.WAYLAND_DISPLAY) && !env.CI && !process.argv.includes('--no-browser');
+if (hasDisplay) {
+  const chromium = await launchChromiumWithExtension({
+    executablePath: ensureBrowser('chromium') as string,
+    extensionDir,
+    headless: false,
+    userDataDir: resolve(root, '.data/chromium-profile'),
+  });
+  const page = await chromium.browser.newPage();
+  await page.goto(chromium.extensionUrl(settingsPath));
+  console.log('Chromium is open on the extension’s settings: paste the admin token and save, then use the toolbar button.');
+  chromium.browser.on('disconnected', () => void server.close().then(() => process.exit(0)));
+} else {
+  console.log(`No display here, so no browser was opened. To try it in your own Chromium or Chrome:
+  1. Open chrome://extensions, turn on Developer mode, click "Load unpacked" and choose
+     ${extensionDir}
+  2. The extension's settings open from its menu (or chrome-extension://bphafeaaifjipcafibonkolcgimildpk/${settingsPath}):
+     enter ${server.url} and the admin token above, then Save and check.
+  3. Click the toolbar button → Connect with Stripe, and sign in on the emulator's page.
+The workspace keeps running until you press Ctrl+C.`);
+}
+
+const stop = () => void server.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
+import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
+
+export const REDIRECT_URI = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+
+export async function startTestServer(options: Partial<ReferenceServerOptions> = {}) {
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'wc-server-')));
+  const server = await startReferenceServer({ dataDir, ...options });
+  return {
+    server,
+    dataDir,
+    api(path: string, init: RequestInit & { token?: string | null } = {}) {
+      const { token = DEMO_ADMIN_TOKEN, headers, ...rest } = init;
+      return fetch(`${server.url}${path}`, {
+        ...rest,
+        headers: {
+          ...(token === null ? {} : { Authorization: `Bearer ${token}` }),
+          ...(rest.body ? { 'Content-Type': 'application/json' } : {}),
+          ...(headers as Record<string, string>),
+        },
+      });
+    },
+    async close() {
+      await server.close();
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a browser does on the emulator's page: submit the form, and read where it redirects. */
+export async function authorizeOnEmulator(
+  authorizeUrl: string,
+  answer: { email?: string; password?: string; decision?: 'allow' | 'deny' } = {},
+): Promise<URL> {
+  const url = new URL(authorizeUrl);
+  const form = new URLSearchParams(url.searchParams);
+  form.set('email', answer.email ?? 'owner@acme.test');
+  form.set('password', answer.password ?? 'stripe-demo');
+  form.set('decision', answer.decision ?? 'allow');
+  const response = await fetch(new URL('/oauth/authorize', url.origin), {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+  });
+  if (response.status !== 302) throw new Error(`emulator answered ${response.status}: ${await response.text()}`);
+  return new URL(response.headers.get('location')!);
+}

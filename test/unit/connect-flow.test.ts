@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { classifyWebAuthFlowError, finishCompletion, runConnectFlow, type FlowDeps } from '../../src/shared/connect-flow';
+import type { AppError } from '../../src/shared/errors';
+import { err, ok } from '../../src/shared/result';
+import type { Integration } from '../../src/shared/schemas';
+import type { FlowState } from '../../src/shared/state';
+import type { WorkspaceApi } from '../../src/shared/workspace-api';
+
+const REDIRECT = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+const STATE = 'state-0123456789abcdef';
+const AUTHORIZE = `https://connect.stripe.com/oauth/authorize?response_type=code&client_id=ca_1&scope=read_only&redirect_uri=${encodeURIComponent(REDIRECT)}&state=${STATE}`;
+const integration: Integration = {
+  id: 'int_1',
+  provider: 'stripe',
+  status: 'active',
+  stripeAccountId: 'acct_1',
+  stripeAccountName: 'Acme',
+  livemode: false,
+  connectedAt: '2026-11-24T10:00:00.000Z',
+  lastSyncAt: null,
+  reason: null,
+};
+
+function world(overrides: { authorizeUrl?: string; redirect?: string | Error; complete?: Integration | AppError } = {}) {
+  const saved: FlowState[] = [];
+  const completions: Array<{ body: unknown; key: string }> = [];
+  let n = 0;
+  const api: Partial<WorkspaceApi> = {
+    createConnectSession: async () => ok({ id: 'cs_1', authorizeUrl: overrides.authorizeUrl ?? AUTHORIZE, expiresAt: '2026-11-24T10:15:00.000Z' }),
+    completeConnectSession: async (_id, body, key) => {
+      completions.push({ body, key });
+      if ('error' in body) return ok(null);
+      const answer = overrides.complete ?? integration;
+      return 'code' in answer && !('id' in answer) ? err(answer as AppError) : ok(answer as Integration);
+    },
+  };
+  const deps: FlowDeps = {
+    api: api as WorkspaceApi,
+    redirectUri: REDIRECT,
+    allowLoopbackStripe: false,
+    launchWebAuthFlow: async () => {
+      const redirect = overrides.redirect ?? `${REDIRECT}?code=ac_1&scope=read_only&state=${STATE}`;
+      if (redirect instanceof Error) throw redirect;
+      return redirect;
+    },
+    newId: () => `id-${++n}`,
+    now: () => 1000,
+    save: async (state) => void saved.push(state),
+  };
+  return { deps, saved, completions };
+}
+
+describe('runConnectFlow', () => {
+  it('goes starting → authorizing → completing → succeeded, keeping the completion until it lands', async () => {
+    const { deps, saved, completions } = world();
+    const final = await runConnectFlow({ kind: 'connect' }, deps);
+    expect(saved.map((s) => s.phase)).toEqual(['starting', 'authorizing', 'completing', 'succeeded']);
+    expect(saved[2]).toMatchObject({ pending: { sessionId: 'cs_1', body: { code: 'ac_1', state: STATE } } });
+    expect(final).toMatchObject({ phase: 'succeeded', integration });
+    expect(completions).toHaveLength(1);
+    expect(completions[0]!.key).toBe((saved[2] as Extract<FlowState, { phase: 'completing' }>).pending.idempotencyKey);
+  });
+
+  it('never opens an untrusted authorize URL', async () => {
+    let opened = false;
+    const { deps } = world({ authorizeUrl: AUTHORIZE.replace('connect.stripe.com', 'connect.stripe.evil') });
+    deps.launchWebAuthFlow = async () => {
+      opened = true;
+      return '';
+    };
+    const final = await runConnectFlow({ kind: 'connect' }, deps);
+    expect(opened).toBe(false);
+    expect(final).toMatchObject({ phase: 'failed', error: { code: 'untrusted-authorize-url' } });
+  });
+
+  it.each([
+    ['the window closed (Chromium)', new Error('The user did not approve access.'), 'window-closed'],
+    ['the window closed (Firefox)', new Error('User cancelled or denied access.'), 'window-closed'],
+    ['an authorize page that cannot load', new Error('Authorization page could not be loaded.'), 'stripe-error'],
+    ['access denied', `${REDIRECT}?error=access_denied&state=${STATE}`, 'access-denied'],
+    ['another Stripe error', `${REDIRECT}?error=invalid_scope&state=${STATE}`, 'stripe-error'],
+    ['a tampered state', `${REDIRECT}?code=ac_1&state=forged`, 'state-mismatch'],
+  ])('reports %s without completing a grant', async (_name, redirect, code) => {
+    const { deps, completions } = world({ redirect });
+    const final = await runConnectFlow({ kind: 'connect' }, deps);
+    expect(final).toMatchObject({ phase: 'failed', error: { code } });
+    expect(completions.filter((c) => 'code' in (c.body as object))).toEqual([]);
+  });
+
+  it('tells the workspace about a denial so it can close the session', async () => {
+    const { deps, completions } = world({ redirect: `${REDIRECT}?error=access_denied&error_description=nope&state=${STATE}` });
+    await runConnectFlow({ kind: 'connect' }, deps);
+    expect(completions[0]!.body).toEqual({ error: 'access_denied', errorDescription: 'nope', state: STATE });
+  });
+
+  it('reports what the workspace refused', async () => {
+    const { deps } = world({ complete: { code: 'account-mismatch' } });
+    const final = await runConnectFlow({ kind: 'reauthenticate', integrationId: 'int_1' }, deps);
+    expect(final).toMatchObject({ phase: 'failed', kind: 'reauthenticate', integrationId: 'int_1', error: { code: 'account-mismatch' } });
+  });
+
+  it('finishes a kept completion with the same idempotency key', async () => {
+    const { deps, completions } = world();
+    const pending = { sessionId: 'cs_1', body: { code: 'ac_1', state: STATE }, idempotencyKey: 'kept-key' };
+    const final = await finishCompletion({ flowId: 'f', kind: 'connect', startedAt: 1, phase: 'completing', pending }, deps);
+    expect(final.phase).toBe('succeeded');
+    expect(completions).toEqual([{ body: pending.body, key: 'kept-key' }]);
+  });
+});
+
+describe('classifyWebAuthFlowError', () => {
+  it('knows an unexpected failure from a closed window', () => {
+    expect(classifyWebAuthFlowError(new Error('Only one web auth flow is allowed at a time.')).code).toBe('unknown');
+  });
+});

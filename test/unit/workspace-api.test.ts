@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { createWorkspaceApi, parseRetryAfter, parseWorkspaceUrl } from '../../src/shared/workspace-api';
+
+const integration = {
+  id: 'int_1',
+  provider: 'stripe',
+  status: 'active',
+  stripeAccountId: 'acct_1',
+  stripeAccountName: 'Acme',
+  livemode: false,
+  connectedAt: '2026-11-24T10:00:00.000Z',
+  lastSyncAt: null,
+  reason: null,
+};
+
+type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
+
+function fakeFetch(answers: Answer[]) {
+  const calls: Array<{ url: string; init: RequestInit }> = [];
+  const fetch = (async (url: URL | string, init: RequestInit = {}) => {
+    calls.push({ url: String(url), init });
+    const answer = answers.shift();
+    if (!answer) throw new Error('no more answers');
+    if (answer instanceof Error) throw answer;
+    const body = answer.body === undefined ? null : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
+    return new Response(body, { status: answer.status, headers: answer.headers });
+  }) as typeof globalThis.fetch;
+  return { fetch, calls };
+}
+
+const api = (answers: Answer[], timeoutMs?: number) => {
+  const fake = fakeFetch(answers);
+  return {
+    calls: fake.calls,
+    client: createWorkspaceApi({ baseUrl: 'https://ws.example/', token: 'tok', fetch: fake.fetch, ...(timeoutMs ? { timeoutMs } : {}) }),
+  };
+};
+
+describe('workspace API client', () => {
+  it('sends the bearer token to the workspace and validates the answer', async () => {
+    const { client, calls } = api([
+      { status: 200, body: { user: { id: 'u', name: 'Ana', email: 'a@x' }, workspace: { id: 'w', name: 'W' }, role: 'admin' } },
+    ]);
+    const me = await client.getMe();
+    expect(me).toMatchObject({ ok: true, value: { role: 'admin' } });
+    expect(calls[0]!.url).toBe('https://ws.example/api/v1/me');
+    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe('Bearer tok');
+    expect(calls[0]!.init.credentials).toBe('omit');
+  });
+
+  it.each<[string, Answer, string]>([
+    ['401', { status: 401, body: { code: 'invalid_token', title: 'Invalid token' } }, 'unauthorized'],
+    ['403', { status: 403, body: { code: 'admin_required' } }, 'forbidden'],
+    ['404 on a path that is not an API', { status: 404, body: '<html>' }, 'not-a-workspace'],
+    ['500', { status: 500 }, 'server-error'],
+    ['503', { status: 503, body: 'Service Unavailable' }, 'server-error'],
+    ['HTML instead of JSON', { status: 200, body: '<html></html>' }, 'bad-response'],
+    ['JSON of another shape', { status: 200, body: { user: 'ana' } }, 'bad-response'],
+    ['a network failure', new TypeError('Failed to fetch'), 'workspace-unreachable'],
+  ])('maps %s to a typed error', async (_name, answer, code) => {
+    const { client } = api([answer]);
+    const me = await client.getMe();
+    expect(me.ok).toBe(false);
+    if (!me.ok) expect(me.error.code).toBe(code);
+  });
+
+  it('turns a slow workspace into a timeout', async () => {
+    const slow = (async (_url: URL | string, init: RequestInit = {}) =>
+      new Promise<Response>((_resolve, reject) => {
+        init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      })) as typeof fetch;
+    const client = createWorkspaceApi({ baseUrl: 'https://ws.example/', token: 't', fetch: slow, timeoutMs: 20 });
+    expect(await client.getMe()).toMatchObject({ ok: false, error: { code: 'timeout' } });
+  });
+
+  it('reads 429 Retry-After', async () => {
+    const { client } = api([{ status: 429, headers: { 'Retry-After': '30' }, body: { code: 'rate_limited' } }]);
+    expect(await client.getMe()).toMatchObject({ ok: false, error: { code: 'rate-limited', retryAfterSeconds: 30 } });
+  });
+
+  it('completes a session with its idempotency key, and maps the workspace’s refusals', async () => {
+    const { client, calls } = api([
+      { status: 201, body: integration },
+      { status: 409, body: { code: 'account_mismatch', detail: 'other account' } },
+      { status: 410, body: { code: 'session_expired' } },
+      { status: 404, body: { code: 'session_not_found' } },
+      { status: 400, body: { code: 'state_mismatch' } },
+      { status: 204 },
+    ]);
+    const body = { code: 'ac_1', state: 's' };
+    expect(await client.completeConnectSession('cs_1', body, 'key-1')).toEqual({ ok: true, value: integration });
+    expect((calls[0]!.init.headers as Record<string, string>)['Idempotency-Key']).toBe('key-1');
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual(body);
+    const codes = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await client.completeConnectSession('cs_1', body, 'key');
+      codes.push(r.ok ? 'ok' : r.error.code);
+    }
+    expect(codes).toEqual(['account-mismatch', 'session-expired', 'session-expired', 'state-mismatch']);
+    expect(await client.completeConnectSession('cs_1', { error: 'access_denied' }, 'k')).toEqual({ ok: true, value: null });
+  });
+
+  it('lists integrations with an ETag and knows a 304', async () => {
+    const { client, calls } = api([
+      { status: 200, body: { integrations: [integration] }, headers: { ETag: '"v1"' } },
+      { status: 304 },
+    ]);
+    expect(await client.listIntegrations()).toEqual({ ok: true, value: { changed: true, integrations: [integration], etag: '"v1"' } });
+    expect(await client.listIntegrations('"v1"')).toEqual({ ok: true, value: { changed: false } });
+    expect((calls[1]!.init.headers as Record<string, string>)['If-None-Match']).toBe('"v1"');
+  });
+});
+
+describe('parseWorkspaceUrl', () => {
+  it.each([
+    ['https://analytics.example.com', 'https://analytics.example.com/'],
+    ['  https://analytics.example.com/acme#x  ', 'https://analytics.example.com/acme/'],
+    ['http://127.0.0.1:8787', 'http://127.0.0.1:8787/'],
+    ['http://localhost:8787/', 'http://localhost:8787/'],
+  ])('accepts %s', (input, href) => {
+    const result = parseWorkspaceUrl(input);
+    expect(result.ok && result.value.href).toBe(href);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['analytics', 'invalid'],
+    ['ftp://analytics.example.com', 'invalid'],
+    ['https://user:pw@analytics.example.com', 'invalid'],
+    ['http://analytics.example.com', 'insecure'],
+  ])('refuses %j', (input, reason) => {
+    expect(parseWorkspaceUrl(input)).toEqual({ ok: false, error: reason });
+  });
+});
+
+describe('parseRetryAfter', () => {
+  it('reads seconds and HTTP dates', () => {
+    expect(parseRetryAfter('120')).toBe(120);
+    expect(parseRetryAfter('Tue, 24 Nov 2026 10:00:30 GMT', Date.parse('2026-11-24T10:00:00Z'))).toBe(30);
+    expect(parseRetryAfter('soon')).toBeNull();
+    expect(parseRetryAfter(null)).toBeNull();
+  });
+});
