@@ -9,6 +9,7 @@ import { DurableStore } from './store';
 import {
   EMULATOR_CLIENT_ID,
   EMULATOR_SECRET_KEY,
+  EMULATOR_WEBHOOK_SECRET,
   startStripeEmulator,
   type EmulatorOptions,
   type StripeEmulator,
@@ -23,7 +24,10 @@ export interface ReferenceServerOptions {
   /** Real Stripe: both set. Otherwise the emulator runs. */
   stripeSecretKey?: string;
   stripeClientId?: string;
+  stripeWebhookSecret?: string;
   emulator?: EmulatorOptions;
+  /** `/__test/*` endpoints that break integrations on purpose; for tests and demos only. */
+  testControls?: boolean;
   adminToken?: string;
   standardToken?: string;
   sessionTtlSeconds?: number;
@@ -43,10 +47,15 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const emulator = realStripe ? null : await startStripeEmulator({ host, ...options.emulator });
   const stripe = createStripeGateway(
     realStripe
-      ? { secretKey: options.stripeSecretKey!, clientId: options.stripeClientId! }
+      ? {
+          secretKey: options.stripeSecretKey!,
+          clientId: options.stripeClientId!,
+          ...(options.stripeWebhookSecret ? { webhookSecret: options.stripeWebhookSecret } : {}),
+        }
       : {
           secretKey: options.emulator?.secretKey ?? EMULATOR_SECRET_KEY,
           clientId: options.emulator?.clientId ?? EMULATOR_CLIENT_ID,
+          webhookSecret: options.emulator?.webhookSecret ?? EMULATOR_WEBHOOK_SECRET,
           emulatorUrl: emulator!.url,
         },
   );
@@ -60,10 +69,13 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     store,
     stripe,
     ...(options.sessionTtlSeconds ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
+    testControls: Boolean(options.testControls && emulator),
+    emulatorUrl: emulator?.url ?? null,
   });
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
+  emulator?.setWebhookUrl(`http://${host}:${port}/webhooks/stripe`);
   return {
     url: `http://${host}:${port}`,
     emulator,

@@ -3,7 +3,8 @@
  * against real Stripe when STRIPE_SECRET_KEY and STRIPE_CLIENT_ID are set.
  *
  * Environment: PORT (default 8787), HOST (127.0.0.1), DATA_DIR (.data/workspace),
- * EMULATOR_PORT (8788), EMULATOR_CODE_TTL_SECONDS (300), ADMIN_TOKEN, STANDARD_TOKEN.
+ * EMULATOR_PORT (8788), EMULATOR_CODE_TTL_SECONDS (300), ADMIN_TOKEN, STANDARD_TOKEN,
+ * STRIPE_WEBHOOK_SECRET (real Stripe), WORKSPACE_TEST_CONTROLS=1 (the /__test endpoints).
  */
 import { resolve } from 'node:path';
 import { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from './model';
@@ -19,6 +20,8 @@ const server = await startReferenceServer({
   host: env.HOST ?? '127.0.0.1',
   ...(env.STRIPE_SECRET_KEY ? { stripeSecretKey: env.STRIPE_SECRET_KEY } : {}),
   ...(env.STRIPE_CLIENT_ID ? { stripeClientId: env.STRIPE_CLIENT_ID } : {}),
+  ...(env.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
+  testControls: env.WORKSPACE_TEST_CONTROLS === '1',
   emulator: {
     port: numberFrom(env.EMULATOR_PORT, 8788),
     codeTtlSeconds: numberFrom(env.EMULATOR_CODE_TTL_SECONDS, 300),

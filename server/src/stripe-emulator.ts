@@ -4,6 +4,7 @@
  * single-use and expire; reusing one revokes the tokens issued with it, as at Stripe.
  */
 import { randomBytes } from 'node:crypto';
+import Stripe from 'stripe';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeHtml, readBody, sendHtml, sendJson } from './http';
@@ -24,10 +25,13 @@ export interface EmulatorOptions {
   codeTtlSeconds?: number;
   accounts?: EmulatedAccount[];
   now?: () => number;
+  /** Signs the webhook events the emulator sends to the platform. */
+  webhookSecret?: string;
 }
 
 export const EMULATOR_CLIENT_ID = 'ca_WorkspaceConnectEmulator';
 export const EMULATOR_SECRET_KEY = 'sk_test_workspace_connect_emulator';
+export const EMULATOR_WEBHOOK_SECRET = 'whsec_workspace_connect_emulator';
 
 /** Demo accounts; their credentials are shown on the emulator's sign-in page. */
 export const DEFAULT_ACCOUNTS: EmulatedAccount[] = [
@@ -70,6 +74,8 @@ export interface StripeEmulator {
   server: Server;
   /** What tests and demos may inspect: revocations the platform asked for. */
   deauthorizations: Deauthorization[];
+  /** Where `account.application.*` events go: the platform's webhook endpoint. */
+  setWebhookUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -82,6 +88,37 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const codes = new Map<string, IssuedCode>();
   const activeTokens = new Map<string, string>(); // access token → account id
   const deauthorizations: Deauthorization[] = [];
+  const webhookSecret = options.webhookSecret ?? EMULATOR_WEBHOOK_SECRET;
+  const failingAccounts = new Set<string>();
+  let webhookUrl: string | null = null;
+
+  const isConnected = (accountId: string) => [...activeTokens.values()].includes(accountId);
+  const revokeTokens = (accountId: string) => {
+    for (const [accessToken, owner] of activeTokens) if (owner === accountId) activeTokens.delete(accessToken);
+  };
+
+  /** Sends a signed Stripe event to the platform, as Stripe's webhooks do. */
+  async function sendEvent(type: string, accountId: string): Promise<number> {
+    if (!webhookUrl) return 0;
+    const payload = JSON.stringify({
+      id: `evt_${token(16)}`,
+      object: 'event',
+      api_version: '2025-01-27.acacia',
+      created: Math.floor(now() / 1000),
+      type,
+      account: accountId,
+      livemode: false,
+      pending_webhooks: 1,
+      data: { object: { id: clientId, object: 'application', name: 'Workspace Connect emulator platform' } },
+    });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
+    const response = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+      body: payload,
+    });
+    return response.status;
+  }
 
   const authorized = (req: IncomingMessage) =>
     req.headers.authorization === `Bearer ${secretKey}`;
@@ -190,9 +227,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
       if (form.get('client_id') !== clientId || !accounts.some((a) => a.id === stripeUserId)) {
         return oauthError(res, 400, 'invalid_client', `No such account connected: ${stripeUserId}`);
       }
-      for (const [accessToken, accountId] of activeTokens) {
-        if (accountId === stripeUserId) activeTokens.delete(accessToken);
-      }
+      revokeTokens(stripeUserId);
       deauthorizations.push({ stripeUserId, clientId, at: new Date(now()).toISOString() });
       return sendJson(res, 200, { stripe_user_id: stripeUserId });
     }
@@ -217,7 +252,47 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
       });
     }
 
+    if (route === 'GET /v1/balance') {
+      if (!authorized(req)) return oauthError(res, 401, 'invalid_client', 'Invalid API key provided');
+      const accountId = String(req.headers['stripe-account'] ?? '');
+      if (failingAccounts.has(accountId)) {
+        return sendJson(res, 500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
+      }
+      if (!isConnected(accountId)) {
+        return sendJson(res, 403, {
+          error: {
+            type: 'invalid_request_error',
+            code: 'account_invalid',
+            message: `The provided key does not have access to account '${accountId}' (or that account does not exist).`,
+          },
+        });
+      }
+      return sendJson(res, 200, {
+        object: 'balance',
+        livemode: false,
+        available: [{ amount: 125_00, currency: 'usd' }],
+        pending: [{ amount: 0, currency: 'usd' }],
+      });
+    }
+
     if (route === 'GET /__emulator/deauthorizations') return sendJson(res, 200, { deauthorizations });
+
+    // Controls for tests and demos: the ways a real connection breaks.
+    const control = /^POST \/__emulator\/accounts\/(acct_\w+)\/(disconnect|revoke-tokens|fail-api|restore-api)$/.exec(route);
+    if (control) {
+      const [, accountId, action] = control as unknown as [string, string, string];
+      if (!accounts.some((a) => a.id === accountId)) return sendJson(res, 404, { error: 'no such account' });
+      if (action === 'disconnect') {
+        // The merchant disconnects the platform in their Stripe dashboard.
+        revokeTokens(accountId);
+        const delivered = await sendEvent('account.application.deauthorized', accountId);
+        return sendJson(res, 200, { accountId, event: 'account.application.deauthorized', webhookStatus: delivered });
+      }
+      if (action === 'revoke-tokens') revokeTokens(accountId);
+      if (action === 'fail-api') failingAccounts.add(accountId);
+      if (action === 'restore-api') failingAccounts.delete(accountId);
+      return sendJson(res, 200, { accountId, action });
+    }
 
     sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${route})` } });
   }
@@ -234,6 +309,9 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     server,
     deauthorizations,
+    setWebhookUrl: (url) => {
+      webhookUrl = url;
+    },
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeAllConnections();

@@ -9,6 +9,15 @@ export interface StripeConnectConfig {
   clientId: string;
   /** The emulator's base URL; absent for real Stripe. */
   emulatorUrl?: string;
+  /** Verifies `Stripe-Signature` on webhook events; without it webhooks are refused. */
+  webhookSecret?: string;
+}
+
+export type SyncOutcome = { ok: true } | { ok: false; kind: 'access_lost' | 'error'; message: string };
+
+export interface StripeEvent {
+  type: string;
+  account: string | null;
 }
 
 export interface StripeGrant {
@@ -28,6 +37,10 @@ export interface StripeGateway {
   exchangeCode(code: string): Promise<{ ok: true; grant: StripeGrant } | { ok: false; failure: ExchangeFailure }>;
   accountName(stripeUserId: string): Promise<string>;
   deauthorize(stripeUserId: string): Promise<void>;
+  /** One sync step: read the connected account's balance with the platform key. */
+  sync(stripeUserId: string): Promise<SyncOutcome>;
+  /** A verified webhook event, or null when the signature does not check out. */
+  verifyEvent(payload: string, signature: string): StripeEvent | null;
 }
 
 export function createStripeGateway(config: StripeConnectConfig): StripeGateway {
@@ -84,6 +97,31 @@ export function createStripeGateway(config: StripeConnectConfig): StripeGateway 
 
     async deauthorize(stripeUserId) {
       await stripe.oauth.deauthorize({ client_id: config.clientId, stripe_user_id: stripeUserId });
+    },
+
+    async sync(stripeUserId) {
+      try {
+        await stripe.balance.retrieve({}, { stripeAccount: stripeUserId });
+        return { ok: true };
+      } catch (error) {
+        const e = error as { code?: string; statusCode?: number; message?: string };
+        const message = e.message ?? String(error);
+        // Revoked access shows up as account_invalid (or an authentication error) on the next call.
+        if (e.code === 'account_invalid' || e.statusCode === 401 || e.statusCode === 403) {
+          return { ok: false, kind: 'access_lost', message };
+        }
+        return { ok: false, kind: 'error', message };
+      }
+    },
+
+    verifyEvent(payload, signature) {
+      if (!config.webhookSecret) return null;
+      try {
+        const event = stripe.webhooks.constructEvent(payload, signature, config.webhookSecret);
+        return { type: event.type, account: event.account ?? null };
+      } catch {
+        return null;
+      }
     },
   };
 }

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HttpError, problemBody, readJsonBody, sendJson, sendProblem, sendProblemBody } from './http';
+import { HttpError, problemBody, readBody, readJsonBody, sendJson, sendProblem, sendProblemBody } from './http';
 import type { ConnectSession, Integration, User, WorkspaceData } from './model';
 import type { DurableStore } from './store';
 import { EXTENSION_REDIRECT_URI } from './stripe-emulator';
@@ -15,7 +15,16 @@ export interface WorkspaceApiOptions {
   stripe: StripeGateway;
   sessionTtlSeconds?: number;
   now?: () => number;
+  /** Enables `/__test/*`: break integrations the ways real ones break, and read the request log. */
+  testControls?: boolean;
+  emulatorUrl?: string | null;
 }
+
+export const REASONS = {
+  revoked: 'Access was revoked in Stripe: the account owner disconnected this workspace.',
+  expired: 'Stripe no longer accepts this connection’s credentials. Reauthenticate to resume syncing.',
+  error: (message: string) => `The last sync failed: ${message}`,
+} as const;
 
 export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   const { store, stripe } = options;
@@ -246,8 +255,90 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     res.end();
   }
 
+  /** Marks integrations of a Stripe account, keeping the ETag stable when nothing changes. */
+  async function setHealth(match: (i: Integration) => boolean, status: Integration['status'], reason: string | null, synced = false) {
+    await store.update((data) => {
+      for (const integration of data.integrations.filter(match)) {
+        integration.status = status;
+        integration.reason = reason;
+        if (synced) integration.lastSyncAt = iso();
+      }
+    });
+  }
+
+  /** One sync of an integration against Stripe; how a workspace finds out that access is gone. */
+  async function syncIntegration(integrationId: string): Promise<Integration> {
+    const integration = store.read().integrations.find((i) => i.id === integrationId);
+    if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
+    const outcome = await stripe.sync(integration.stripeAccountId);
+    const byId = (i: Integration) => i.id === integrationId;
+    if (outcome.ok) {
+      // A sync that works again clears a sync error; revoked or expired access needs the admin.
+      const recovered = integration.status === 'error';
+      await setHealth(byId, recovered ? 'active' : integration.status, recovered ? null : integration.reason, true);
+    } else if (outcome.kind === 'access_lost') await setHealth(byId, 'expired', REASONS.expired);
+    else await setHealth(byId, 'error', REASONS.error(outcome.message));
+    return store.read().integrations.find(byId)!;
+  }
+
+  /** Stripe's webhook: `account.application.deauthorized` means the merchant disconnected us. */
+  async function receiveStripeEvent(req: IncomingMessage, res: ServerResponse) {
+    const payload = await readBody(req);
+    const event = stripe.verifyEvent(payload, String(req.headers['stripe-signature'] ?? ''));
+    if (!event) throw new HttpError(400, 'invalid_signature', 'Invalid Stripe signature');
+    if (event.type === 'account.application.deauthorized' && event.account) {
+      const account = event.account;
+      await setHealth((i) => i.stripeAccountId === account, 'revoked', REASONS.revoked);
+    }
+    sendJson(res, 200, { received: true });
+  }
+
+  async function emulatorControl(accountId: string, action: string) {
+    const response = await fetch(`${options.emulatorUrl}/__emulator/accounts/${accountId}/${action}`, { method: 'POST' });
+    if (!response.ok) throw new HttpError(502, 'emulator_error', 'Emulator refused', await response.text());
+  }
+
+  /** Test and demo controls: each break happens the way it does with real Stripe. */
+  async function testRoute(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/__test/requests') return sendJson(res, 200, { requests: requestLog });
+    if (method === 'DELETE' && path === '/__test/requests') {
+      requestLog.length = 0;
+      res.writeHead(204);
+      return void res.end();
+    }
+    const match = /^\/__test\/integrations\/([\w-]+)\/(break|sync)$/.exec(path);
+    if (method !== 'POST' || !match) throw new HttpError(404, 'not_found', 'Not found');
+    const [, integrationId, action] = match as unknown as [string, string, string];
+    const integration = store.read().integrations.find((i) => i.id === integrationId);
+    if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
+    if (action === 'break') {
+      const how = ((await readJsonBody(req)) as { how?: string }).how;
+      if (how === 'revoked') {
+        // The merchant disconnects in Stripe; Stripe tells us through the webhook.
+        await emulatorControl(integration.stripeAccountId, 'disconnect');
+      } else if (how === 'expired') {
+        // The tokens stop working (as after a reused code); the next sync finds out.
+        await emulatorControl(integration.stripeAccountId, 'revoke-tokens');
+        await syncIntegration(integrationId);
+      } else if (how === 'error') {
+        await emulatorControl(integration.stripeAccountId, 'fail-api');
+        await syncIntegration(integrationId);
+        await emulatorControl(integration.stripeAccountId, 'restore-api');
+      } else {
+        throw new HttpError(422, 'invalid_break', 'how must be revoked, expired or error');
+      }
+      return sendJson(res, 200, store.read().integrations.find((i) => i.id === integrationId));
+    }
+    return sendJson(res, 200, await syncIntegration(integrationId));
+  }
+
+  const requestLog: Array<{ method: string; path: string; status: number; at: string }> = [];
+
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
+    if (method === 'POST' && path === '/webhooks/stripe') return receiveStripeEvent(req, res);
+    if (options.testControls && path.startsWith('/__test/')) return testRoute(req, res, path);
     const user = authenticate(req);
     if (method === 'GET' && path === '/api/v1/me') {
       const { workspace } = store.read();
@@ -279,6 +370,12 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
 
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://workspace').pathname;
+    if (options.testControls && !path.startsWith('/__test/')) {
+      res.on('finish', () => {
+        requestLog.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: iso() });
+        if (requestLog.length > 1000) requestLog.shift();
+      });
+    }
     try {
       await route(req, res, path);
     } catch (error) {
