@@ -1,49 +1,39 @@
 /**
- * The service worker: owns the connect flow and every side effect, and writes state to
- * `storage.local` for the pages to render. The logic lives in `src/shared`; this file wires it to
- * the browser.
+ * The service worker: owns the connect flow, health checks and every side effect, and writes
+ * state to `storage.local` for the pages to render. The logic lives in `src/shared`; this file and
+ * its neighbours wire it to the browser.
  */
 import browser from 'webextension-polyfill';
-import { runConnectFlow, finishCompletion, type FlowRequest } from '../shared/connect-flow';
+import { finishCompletion, runConnectFlow, type FlowRequest } from '../shared/connect-flow';
 import { appError, type AppError } from '../shared/errors';
 import { parseCommand, type Command, type CommandReply } from '../shared/messages';
-import { IDLE, flowBase, isFlowRunning, type FlowState, type Settings, type StoredState } from '../shared/state';
-import { createWorkspaceApi, originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
+import { flowBase, IDLE, isFlowRunning, type FlowState } from '../shared/state';
+import { parseWorkspaceUrl } from '../shared/workspace-api';
+import {
+  checkHealth,
+  HEALTH_ALARM,
+  NOTIFICATION_PREFIX,
+  openIntegrationList,
+  scheduleHealthChecks,
+  showBadge,
+} from './health';
+import { readState, saveFlow, writeState } from './storage';
+import { workspaceClient } from './workspace';
 
 declare const __ALLOW_LOOPBACK_STRIPE__: boolean;
 
 const REDIRECT_PATH = 'stripe';
 
-async function read(): Promise<StoredState> {
-  return (await browser.storage.local.get(['settings', 'profile', 'flow'])) as StoredState;
-}
-
-async function write(update: Partial<StoredState>): Promise<void> {
-  await browser.storage.local.set(update);
-}
-
-const saveFlow = (flow: FlowState) => write({ flow });
-
-/** The workspace client, once the admin has configured it and granted its origin. */
-async function workspaceApi(settings: Settings | undefined) {
-  if (!settings) return { ok: false as const, error: appError('not-configured') };
-  const url = parseWorkspaceUrl(settings.workspaceUrl);
-  if (!url.ok) return { ok: false as const, error: appError('not-configured', url.error) };
-  const granted = await browser.permissions.contains({ origins: [originPattern(url.value)] });
-  if (!granted) return { ok: false as const, error: appError('permission-denied') };
-  return { ok: true as const, api: createWorkspaceApi({ baseUrl: url.value.href, token: settings.token }) };
-}
-
 async function checkProfile(): Promise<CommandReply> {
-  const { settings } = await read();
-  await write({ profile: { status: 'checking' } });
-  const client = await workspaceApi(settings);
+  const { settings } = await readState();
+  await writeState({ profile: { status: 'checking' } });
+  const client = await workspaceClient(settings);
   if (!client.ok) {
-    await write({ profile: { status: 'failed', error: client.error, checkedAt: Date.now() } });
+    await writeState({ profile: { status: 'failed', error: client.error, checkedAt: Date.now() } });
     return { ok: false, error: client.error };
   }
   const me = await client.api.getMe();
-  await write({
+  await writeState({
     profile: me.ok
       ? { status: 'ready', me: me.value, checkedAt: Date.now() }
       : { status: 'failed', error: me.error, checkedAt: Date.now() },
@@ -54,22 +44,33 @@ async function checkProfile(): Promise<CommandReply> {
 /** The flow this worker is running; a flow in storage without one here was cut off. */
 let runningFlow: Promise<FlowState> | null = null;
 
+function track(flow: Promise<FlowState>): void {
+  runningFlow = flow
+    .then(async (final) => {
+      if (final.phase === 'succeeded') await checkHealth();
+      return final;
+    })
+    .finally(() => {
+      runningFlow = null;
+    });
+}
+
 async function startFlow(request: FlowRequest): Promise<CommandReply> {
   if (runningFlow) return { ok: true };
-  const { settings } = await read();
-  const client = await workspaceApi(settings);
+  const { settings } = await readState();
+  const client = await workspaceClient(settings);
   if (!client.ok) return reportFailure(request, client.error);
-  runningFlow = runConnectFlow(request, {
-    api: client.api,
-    redirectUri: browser.identity.getRedirectURL(REDIRECT_PATH),
-    allowLoopbackStripe: __ALLOW_LOOPBACK_STRIPE__,
-    launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
-    newId: () => crypto.randomUUID(),
-    now: () => Date.now(),
-    save: saveFlow,
-  }).finally(() => {
-    runningFlow = null;
-  });
+  track(
+    runConnectFlow(request, {
+      api: client.api,
+      redirectUri: browser.identity.getRedirectURL(REDIRECT_PATH),
+      allowLoopbackStripe: __ALLOW_LOOPBACK_STRIPE__,
+      launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
+      newId: () => crypto.randomUUID(),
+      now: () => Date.now(),
+      save: saveFlow,
+    }),
+  );
   return { ok: true };
 }
 
@@ -90,8 +91,41 @@ async function reportFailure(request: FlowRequest, error: AppError): Promise<Com
 async function saveSettings(workspaceUrl: string, token: string): Promise<CommandReply> {
   const url = parseWorkspaceUrl(workspaceUrl);
   if (!url.ok) return { ok: false, error: appError('not-configured', url.error) };
-  await write({ settings: { workspaceUrl: url.value.href, token: token.trim() }, flow: IDLE });
-  return checkProfile();
+  const { settings } = await readState();
+  const sameWorkspace = settings?.workspaceUrl === url.value.href;
+  await writeState({
+    settings: { ...settings, workspaceUrl: url.value.href, token: token.trim() },
+    flow: IDLE,
+    // Another workspace's integrations must not linger in the popup or the badge.
+    ...(sameWorkspace ? {} : { health: { integrations: [], etag: null, checkedAt: 0 }, notified: [], operation: null }),
+  });
+  if (!sameWorkspace) await showBadge([]);
+  const reply = await checkProfile();
+  if (reply.ok) await checkHealth();
+  return reply;
+}
+
+async function disconnect(integrationId: string): Promise<CommandReply> {
+  const { settings } = await readState();
+  const client = await workspaceClient(settings);
+  if (!client.ok) return { ok: false, error: client.error };
+  await writeState({ operation: { kind: 'disconnect', integrationId, status: 'running' } });
+  const answer = await client.api.deleteIntegration(integrationId);
+  if (!answer.ok) {
+    await writeState({ operation: { kind: 'disconnect', integrationId, status: 'failed', error: answer.error } });
+    return { ok: false, error: answer.error };
+  }
+  await writeState({ operation: null });
+  await checkHealth();
+  return { ok: true };
+}
+
+async function setHealthInterval(minutes: number): Promise<CommandReply> {
+  const { settings } = await readState();
+  if (!settings) return { ok: false, error: appError('not-configured') };
+  await writeState({ settings: { ...settings, healthCheckMinutes: minutes } });
+  await scheduleHealthChecks(minutes);
+  return { ok: true };
 }
 
 async function handle(command: Command): Promise<CommandReply> {
@@ -107,6 +141,14 @@ async function handle(command: Command): Promise<CommandReply> {
     case 'dismiss-flow':
       if (!runningFlow) await saveFlow(IDLE);
       return { ok: true };
+    case 'popup-opened':
+    case 'check-health':
+      await checkHealth();
+      return { ok: true };
+    case 'disconnect':
+      return disconnect(command.integrationId);
+    case 'set-health-interval':
+      return setHealthInterval(command.minutes);
   }
 }
 
@@ -118,30 +160,39 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   return handle(command);
 });
 
+browser.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name.startsWith(HEALTH_ALARM)) void checkHealth();
+});
+
+browser.runtime.onStartup.addListener(() => {
+  void scheduleHealthChecks().then(checkHealth);
+});
+
+browser.runtime.onInstalled.addListener(() => {
+  void scheduleHealthChecks().then(checkHealth);
+});
+
+browser.notifications.onClicked.addListener((notificationId) => {
+  if (!notificationId.startsWith(NOTIFICATION_PREFIX)) return;
+  void browser.notifications.clear(notificationId);
+  void openIntegrationList();
+});
+
 /**
  * A worker that starts and finds a flow "in progress" in storage was stopped mid-flow: a kept
  * completion is sent again (the idempotency key makes that safe); anything earlier is reported.
  */
 async function recoverInterruptedFlow(): Promise<void> {
-  const { flow, settings } = await read();
+  const { flow, settings } = await readState();
   if (!flow || !isFlowRunning(flow) || runningFlow) return;
   if (flow.phase === 'completing') {
-    const client = await workspaceApi(settings);
+    const client = await workspaceClient(settings);
     if (client.ok) {
-      runningFlow = finishCompletion(flow, { api: client.api, now: Date.now, save: saveFlow }).finally(
-        () => {
-          runningFlow = null;
-        },
-      );
+      track(finishCompletion(flow, { api: client.api, now: Date.now, save: saveFlow }));
       return;
     }
   }
-  await saveFlow({
-    ...flowBase(flow),
-    phase: 'failed',
-    error: appError('interrupted'),
-    finishedAt: Date.now(),
-  });
+  await saveFlow({ ...flowBase(flow), phase: 'failed', error: appError('interrupted'), finishedAt: Date.now() });
 }
 
 void recoverInterruptedFlow();

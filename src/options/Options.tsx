@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import type { ProfileState } from '../shared/state';
+import {
+  DEFAULT_HEALTH_CHECK_MINUTES,
+  MAX_HEALTH_CHECK_MINUTES,
+  MIN_HEALTH_CHECK_MINUTES,
+  type ProfileState,
+} from '../shared/state';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand, useStoredState } from '../ui/store';
@@ -91,6 +96,7 @@ export function Options() {
       <section aria-live="polite" data-testid="profile-status">
         {state?.settings && <ProfileStatus profile={state.profile} />}
       </section>
+      {state?.settings && <HealthInterval minutes={state.settings.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES} />}
     </main>
   );
 }
@@ -114,5 +120,42 @@ function ProfileStatus({ profile }: { profile: ProfileState | undefined }) {
       <p>{me.user.email}</p>
       <p>{admin ? t('roleAdmin') : t('requiresAdmin')}</p>
     </div>
+  );
+}
+
+function HealthInterval({ minutes }: { minutes: number }) {
+  const [value, setValue] = useState(String(minutes));
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < MIN_HEALTH_CHECK_MINUTES || parsed > MAX_HEALTH_CHECK_MINUTES) {
+      return setMessage({ ok: false, text: t('formIntervalInvalid') });
+    }
+    const reply = await sendCommand({ type: 'set-health-interval', minutes: parsed });
+    setMessage(reply.ok ? { ok: true, text: t('healthIntervalSaved', String(parsed)) } : { ok: false, text: errorMessage(reply.error) });
+  };
+  return (
+    <form onSubmit={onSubmit} noValidate aria-labelledby="health-heading">
+      <h2 id="health-heading">{t('healthHeading')}</h2>
+      <label for="health-minutes">{t('healthIntervalLabel')}</label>
+      <div class="row">
+        <input
+          id="health-minutes"
+          class="narrow"
+          type="number"
+          inputMode="numeric"
+          min={MIN_HEALTH_CHECK_MINUTES}
+          max={MAX_HEALTH_CHECK_MINUTES}
+          value={value}
+          aria-invalid={message?.ok === false}
+          onInput={(e) => setValue(e.currentTarget.value)}
+        />
+        <button type="submit">{t('healthIntervalSave')}</button>
+      </div>
+      <p role="status" class={message ? `notice ${message.ok ? 'ok' : 'bad'}` : ''}>
+        {message?.text}
+      </p>
+    </form>
   );
 }

@@ -1,14 +1,20 @@
+import { useEffect } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import type { FlowState, ProfileState, StoredState } from '../shared/state';
 import { isFlowRunning } from '../shared/state';
-import { IntegrationDetails } from '../ui/IntegrationDetails';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand, useStoredState } from '../ui/store';
+import { FlowStatus } from './FlowStatus';
+import { IntegrationList } from './IntegrationList';
 
 const openOptions = () => void browser.runtime.openOptionsPage();
 
 export function Popup() {
   const state = useStoredState();
+  useEffect(() => {
+    // Render the last known list at once; the service worker refreshes it in the background.
+    void sendCommand({ type: 'popup-opened' });
+  }, []);
   return (
     <main aria-busy={state === null}>
       <h1>{t('extName')}</h1>
@@ -28,11 +34,22 @@ function PopupBody({ state }: { state: StoredState }) {
       </>
     );
   }
+  const flow = state.flow ?? { phase: 'idle' };
+  const isAdmin = state.profile?.status === 'ready' && state.profile.me.role === 'admin';
   return (
     <>
       <ProfileLine profile={state.profile} />
+      <div aria-live="polite" data-testid="flow-status">
+        <FlowStatus flow={flow} />
+      </div>
+      <IntegrationList
+        health={state.health}
+        operation={state.operation}
+        canManage={isAdmin}
+        flowRunning={isFlowRunning(flow)}
+      />
       <h2>{t('addDataSource')}</h2>
-      <ConnectCard profile={state.profile} flow={state.flow ?? { phase: 'idle' }} />
+      <ConnectCard isAdmin={isAdmin} flow={flow} />
     </>
   );
 }
@@ -62,54 +79,15 @@ function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
   );
 }
 
-function ConnectCard({ profile, flow }: { profile: ProfileState | undefined; flow: FlowState }) {
-  const isAdmin = profile?.status === 'ready' && profile.me.role === 'admin';
-  const running = isFlowRunning(flow);
+function ConnectCard({ isAdmin, flow }: { isAdmin: boolean; flow: FlowState }) {
   return (
     <div class="stripe-card">
       <p>
         <strong>Stripe</strong> — <span class="muted">{t('stripeBlurb')}</span>
       </p>
-      <div class="row">
-        <button
-          class="primary"
-          disabled={!isAdmin || running}
-          onClick={() => void sendCommand({ type: 'connect' })}
-        >
-          {t('connectWithStripe')}
-        </button>
-      </div>
-      <div aria-live="polite" data-testid="flow-status">
-        <FlowStatus flow={flow} />
-      </div>
+      <button class="primary" disabled={!isAdmin || isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
+        {t('connectWithStripe')}
+      </button>
     </div>
   );
-}
-
-function FlowStatus({ flow }: { flow: FlowState }) {
-  switch (flow.phase) {
-    case 'idle':
-      return null;
-    case 'starting':
-      return <p class="muted">{t('flowStarting')}</p>;
-    case 'authorizing':
-      return <p class="muted">{t('flowAuthorizing')}</p>;
-    case 'completing':
-      return <p class="muted">{t('flowCompleting')}</p>;
-    case 'succeeded':
-      return (
-        <div class="notice ok" role="status">
-          <strong>{t('successfulConnection')}</strong>
-          <IntegrationDetails integration={flow.integration} />
-        </div>
-      );
-    case 'failed':
-      return (
-        <div class="notice bad" role="alert">
-          <strong>{errorMessage(flow.error)}</strong>
-          {flow.error.detail && <p class="detail">{flow.error.detail}</p>}
-          <button onClick={() => void sendCommand({ type: 'dismiss-flow' })}>{t('dismiss')}</button>
-        </div>
-      );
-  }
 }

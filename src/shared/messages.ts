@@ -4,6 +4,7 @@
  */
 import * as v from 'valibot';
 import type { AppError } from './errors';
+import { MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES } from './state';
 
 export const CommandSchema = v.variant('type', [
   v.object({ type: v.literal('connect') }),
@@ -11,6 +12,13 @@ export const CommandSchema = v.variant('type', [
   v.object({ type: v.literal('save-settings'), workspaceUrl: v.string(), token: v.string() }),
   v.object({ type: v.literal('check-profile') }),
   v.object({ type: v.literal('dismiss-flow') }),
+  v.object({ type: v.literal('popup-opened') }),
+  v.object({ type: v.literal('check-health') }),
+  v.object({ type: v.literal('disconnect'), integrationId: v.pipe(v.string(), v.minLength(1)) }),
+  v.object({
+    type: v.literal('set-health-interval'),
+    minutes: v.pipe(v.number(), v.integer(), v.minValue(MIN_HEALTH_CHECK_MINUTES), v.maxValue(MAX_HEALTH_CHECK_MINUTES)),
+  }),
 ]);
 export type Command = v.InferOutput<typeof CommandSchema>;
 

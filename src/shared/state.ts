@@ -9,7 +9,27 @@ import type { CompletionBody } from './workspace-api';
 export interface Settings {
   workspaceUrl: string;
   token: string;
+  /** How often the service worker checks integration health, in minutes. */
+  healthCheckMinutes?: number;
 }
+
+export const DEFAULT_HEALTH_CHECK_MINUTES = 15;
+export const MIN_HEALTH_CHECK_MINUTES = 1;
+export const MAX_HEALTH_CHECK_MINUTES = 24 * 60;
+
+/** The last known list of integrations; rewritten only when the workspace says it changed. */
+export interface HealthState {
+  integrations: Integration[];
+  etag: string | null;
+  checkedAt: number;
+  /** Why the last check failed, until one succeeds. */
+  error?: AppError;
+}
+
+/** A disconnect in progress or failed (a finished one simply disappears from the list). */
+export type OperationState =
+  | { kind: 'disconnect'; integrationId: string; status: 'running' }
+  | { kind: 'disconnect'; integrationId: string; status: 'failed'; error: AppError };
 
 export type ProfileState =
   | { status: 'checking' }
@@ -57,8 +77,12 @@ export interface StoredState {
   settings?: Settings;
   profile?: ProfileState;
   flow?: FlowState;
+  health?: HealthState;
+  operation?: OperationState | null;
+  /** Integrations already notified as broken (the service worker's own bookkeeping). */
+  notified?: string[];
 }
 
-export const STORAGE_KEYS = ['settings', 'profile', 'flow'] as const satisfies ReadonlyArray<
+export const STORAGE_KEYS = ['settings', 'profile', 'flow', 'health', 'operation', 'notified'] as const satisfies ReadonlyArray<
   keyof StoredState
 >;

@@ -76,7 +76,8 @@ describe('Connect Stripe from the toolbar (Chromium)', () => {
     expect(await workspaceIntegrations(world)).toEqual([]);
     const stored = await extensionStorage(popup);
     expect(stored.flow).toMatchObject({ phase: 'failed', error: { code: 'window-closed' } });
-    expect(JSON.stringify(stored)).not.toMatch(/ac_|sk_test|integration/i);
+    expect(stored.health).toMatchObject({ integrations: [] });
+    expect(JSON.stringify(stored)).not.toMatch(/\bac_|\b[sr]k_(test|live)_/);
   });
 
   it('denying access on Stripe says access was denied', async () => {

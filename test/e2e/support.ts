@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'puppeteer-core';
+import type { Page, WebWorker } from 'puppeteer-core';
 import { inject } from 'vitest';
 import { launchChromiumWithExtension, type LaunchedChromium } from '../../scripts/launch-chromium';
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
@@ -22,7 +22,7 @@ export async function startWorld(
   options: { lang?: string; server?: Partial<ReferenceServerOptions> } = {},
 ): Promise<World> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wc-e2e-'));
-  const server = await startReferenceServer({ dataDir, ...options.server });
+  const server = await startReferenceServer({ dataDir, testControls: true, ...options.server });
   const chromium = await launchChromiumWithExtension({
     executablePath: inject('chromiumPath'),
     extensionDir: inject('extensionDir'),
@@ -126,4 +126,74 @@ export async function workspaceIntegrations(world: World, token = DEMO_ADMIN_TOK
 /** What the service worker has stored, read from an extension page. */
 export async function extensionStorage(page: Page): Promise<Record<string, unknown>> {
   return page.evaluate(() => chrome.storage.local.get(null)) as Promise<Record<string, unknown>>;
+}
+
+/** The extension's service worker, to read what the browser shows (badge, notifications, alarms). */
+export async function serviceWorker(world: World): Promise<WebWorker> {
+  const target = await world.browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith(world.extensionUrl('')),
+    { timeout: 10_000 },
+  );
+  return (await target.worker())!;
+}
+
+/** Fires the health-check alarm now, as the browser would when its period comes round. */
+export async function fireHealthAlarm(world: World): Promise<void> {
+  const worker = await serviceWorker(world);
+  await worker.evaluate(() => chrome.alarms.create('health-check-now', { when: Date.now() }));
+}
+
+export async function badge(world: World): Promise<{ text: string; title: string }> {
+  const worker = await serviceWorker(world);
+  return worker.evaluate(async () => ({
+    text: await chrome.action.getBadgeText({}),
+    title: await chrome.action.getTitle({}),
+  }));
+}
+
+export async function notificationIds(world: World): Promise<string[]> {
+  const worker = await serviceWorker(world);
+  return worker.evaluate(async () => Object.keys(await chrome.notifications.getAll()));
+}
+
+export async function clearNotifications(world: World): Promise<void> {
+  const worker = await serviceWorker(world);
+  await worker.evaluate(async () => {
+    for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
+  });
+}
+
+/** Breaks an integration on the server the way real ones break: revoked, expired or error. */
+export async function breakIntegration(world: World, integrationId: string, how: 'revoked' | 'expired' | 'error') {
+  const response = await fetch(`${world.server.url}/__test/integrations/${integrationId}/break`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ how }),
+  });
+  if (!response.ok) throw new Error(`break failed: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<Record<string, unknown>>;
+}
+
+export async function requestLog(world: World): Promise<Array<{ method: string; path: string; status: number }>> {
+  const response = await fetch(`${world.server.url}/__test/requests`);
+  return ((await response.json()) as { requests: Array<{ method: string; path: string; status: number }> }).requests;
+}
+
+export async function clearRequestLog(world: World): Promise<void> {
+  await fetch(`${world.server.url}/__test/requests`, { method: 'DELETE' });
+}
+
+/** Connect with Stripe from the popup and sign in: the whole flow, as the admin does it. */
+export async function connectFromPopup(world: World, email = 'owner@acme.test'): Promise<Page> {
+  const popup = await openPopup(world);
+  const stripeWindow = waitForStripeWindow(world);
+  await popup.locator('button ::-p-text(Connect with Stripe)').click();
+  await signInOnEmulator(await stripeWindow, email);
+  await waitForText(popup, 'Successful connection');
+  return popup;
+}
+
+/** The popup's integration rows, top to bottom, as text. */
+export async function listedIntegrations(popup: Page): Promise<string[]> {
+  return popup.$$eval('[data-testid=integration-list] > li', (items) => items.map((li) => (li as HTMLElement).innerText));
 }

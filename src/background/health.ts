@@ -1,0 +1,93 @@
+/**
+ * Integration health in the toolbar: polls the workspace (ETag: an unchanged list costs a 304 and
+ * no storage write), sets the badge, and notifies each break once.
+ */
+import browser from 'webextension-polyfill';
+import { badgeFor, notificationsDue } from '../shared/health';
+import type { Integration } from '../shared/schemas';
+import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
+import { readState, writeState } from './storage';
+import { workspaceClient } from './workspace';
+
+export const HEALTH_ALARM = 'health-check';
+export const NOTIFICATION_PREFIX = 'integration-broken:';
+const WARNING_COLOUR = '#B45309';
+
+const t = (key: string, substitutions?: string | string[]) => browser.i18n.getMessage(key, substitutions);
+
+let inFlight: Promise<void> | null = null;
+
+/** One health check at a time: popup opening, alarms and flows may all ask at once. */
+export function checkHealth(): Promise<void> {
+  inFlight ??= runHealthCheck().finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+async function runHealthCheck(): Promise<void> {
+  const { settings, health } = await readState();
+  const client = await workspaceClient(settings);
+  if (!client.ok) return;
+  const answer = await client.api.listIntegrations(health?.etag ?? null);
+  if (!answer.ok) {
+    if (health?.error?.code !== answer.error.code) {
+      await writeState({ health: { ...(health ?? { integrations: [], etag: null, checkedAt: 0 }), error: answer.error } });
+    }
+    return;
+  }
+  if (!answer.value.changed) {
+    // Unchanged: nothing to write, nothing to re-render; only a previous error is cleared.
+    if (health?.error) {
+      const { error: _cleared, ...rest } = health;
+      await writeState({ health: rest });
+    }
+    return;
+  }
+  const next: HealthState = { integrations: answer.value.integrations, etag: answer.value.etag, checkedAt: Date.now() };
+  await writeState({ health: next });
+  await showBadge(next.integrations);
+  await notifyBreaks(next.integrations);
+}
+
+export async function showBadge(integrations: readonly Integration[]): Promise<void> {
+  const badge = badgeFor(integrations);
+  await browser.action.setBadgeText({ text: badge.text });
+  if (badge.text) await browser.action.setBadgeBackgroundColor({ color: WARNING_COLOUR });
+  await browser.action.setTitle({
+    title: badge.names.length ? t('badgeTitleAttention', badge.names.join(', ')) : t('actionTitle'),
+  });
+}
+
+async function notifyBreaks(integrations: readonly Integration[]): Promise<void> {
+  const { notified = [] } = await readState();
+  const { due, notified: next } = notificationsDue(integrations, notified);
+  // Remember before showing: a worker stopped in between must not notify twice.
+  if (next.join() !== [...notified].sort().join()) await writeState({ notified: next });
+  for (const integration of due) {
+    await browser.notifications.create(`${NOTIFICATION_PREFIX}${integration.id}`, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('icons/icon-128.png'),
+      title: t('notificationTitle', integration.stripeAccountName),
+      message: integration.reason ?? t(`status_${integration.status}`),
+      priority: 1,
+    });
+  }
+}
+
+/** Brings the admin to the list: the popup where the browser allows it, else the same page in a tab. */
+export async function openIntegrationList(): Promise<void> {
+  try {
+    await browser.action.openPopup();
+  } catch {
+    await browser.tabs.create({ url: browser.runtime.getURL('src/popup/index.html?view=tab') });
+  }
+}
+
+export async function scheduleHealthChecks(minutes?: number): Promise<void> {
+  const { settings } = await readState();
+  const period = minutes ?? settings?.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES;
+  const existing = await browser.alarms.get(HEALTH_ALARM);
+  if (existing?.periodInMinutes === period) return;
+  await browser.alarms.create(HEALTH_ALARM, { periodInMinutes: period, delayInMinutes: period });
+}

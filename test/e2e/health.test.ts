@@ -1,0 +1,172 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  badge,
+  breakIntegration,
+  clearNotifications,
+  clearRequestLog,
+  configureWorkspace,
+  connectFromPopup,
+  fireHealthAlarm,
+  listedIntegrations,
+  notificationIds,
+  openOptions,
+  openPopup,
+  requestLog,
+  serviceWorker,
+  signInOnEmulator,
+  startWorld,
+  textOf,
+  waitForStripeWindow,
+  waitForText,
+  workspaceIntegrations,
+  type World,
+} from './support';
+
+const poll = { timeout: 15_000, interval: 100 };
+
+describe('Integration health and reauthentication (Chromium)', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld();
+    await configureWorkspace(world);
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  async function connectAcmeAndGlobex() {
+    await (await connectFromPopup(world, 'owner@acme.test')).close();
+    await (await connectFromPopup(world, 'owner@globex.test')).close();
+    const integrations = await workspaceIntegrations(world);
+    const byName = (name: string) => integrations.find((i) => i.stripeAccountName === name)!.id as string;
+    return { acme: byName('Acme Store'), globex: byName('Globex Shop') };
+  }
+
+  it('a broken integration: badge 1, one notification, listed first; Reauthenticate makes it active and clears the badge', async () => {
+    const { globex } = await connectAcmeAndGlobex();
+    expect((await badge(world)).text).toBe('');
+
+    await breakIntegration(world, globex, 'expired');
+    await fireHealthAlarm(world);
+    await expect.poll(async () => (await badge(world)).text, poll).toBe('1');
+    expect((await badge(world)).title).toContain('Globex Shop');
+    expect(await notificationIds(world)).toEqual([`integration-broken:${globex}`]);
+
+    // Polls that follow, changed or not, do not notify the same break again.
+    await clearNotifications(world);
+    await breakIntegration(world, globex, 'error'); // the list changes; Globex is still broken
+    await fireHealthAlarm(world);
+    await expect.poll(async () => (await workspaceIntegrations(world)).find((i) => i.id === globex)?.status, poll).toBe('error');
+    const popup = await openPopup(world);
+    await waitForText(popup, 'Sync error');
+    expect(await notificationIds(world)).toEqual([]);
+
+    // Needing attention comes first, though "Globex" sorts after "Acme".
+    const rows = await listedIntegrations(popup);
+    expect(rows[0]).toContain('Globex Shop');
+    expect(rows[0]).toContain('Sync error');
+    expect(rows[0]).toContain('The last sync failed');
+    expect(rows[1]).toContain('Acme Store');
+    expect(rows[1]).toContain('Active');
+
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button[aria-label="Reauthenticate Globex Shop"]').click();
+    await signInOnEmulator(await stripeWindow, 'owner@globex.test');
+    const shown = await waitForText(popup, 'Successful connection');
+    expect(shown).toContain('Globex Shop');
+    await expect.poll(async () => (await badge(world)).text, poll).toBe('');
+    await expect.poll(async () => (await listedIntegrations(popup))[1], poll).toContain('Active');
+    expect((await workspaceIntegrations(world)).find((i) => i.id === globex)).toMatchObject({ status: 'active', reason: null });
+  });
+
+  it('a revoked integration (merchant disconnected in Stripe) is shown with its reason', async () => {
+    const { acme } = await connectAcmeAndGlobex();
+    await breakIntegration(world, acme, 'revoked');
+    const popup = await openPopup(world); // opening the popup checks health too
+    await expect.poll(async () => (await listedIntegrations(popup))[0], poll).toContain('Revoked');
+    expect((await listedIntegrations(popup))[0]).toContain('the account owner disconnected this workspace');
+    await expect.poll(async () => (await badge(world)).text, poll).toBe('1');
+  });
+
+  it('reauthenticating with a different Stripe account is refused and changes nothing', async () => {
+    const { globex } = await connectAcmeAndGlobex();
+    await breakIntegration(world, globex, 'expired');
+    const before = await workspaceIntegrations(world);
+    const popup = await openPopup(world);
+    await expect.poll(async () => (await listedIntegrations(popup))[0], poll).toContain('Expired');
+
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button[aria-label="Reauthenticate Globex Shop"]').click();
+    await signInOnEmulator(await stripeWindow, 'owner@acme.test');
+    await waitForText(popup, 'You signed in to a different Stripe account');
+    expect(await textOf(popup, '[data-testid=flow-status]')).not.toContain('Successful connection');
+    expect(await workspaceIntegrations(world)).toEqual(before);
+    expect((await listedIntegrations(popup))[0]).toContain('Expired');
+    expect((await badge(world)).text).toBe('1');
+  });
+
+  it('Disconnect asks first, then the integration disappears and Stripe saw the deauthorization', async () => {
+    const { acme } = await connectAcmeAndGlobex();
+    const popup = await openPopup(world);
+    await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(2);
+
+    await popup.locator('button[aria-label="Disconnect Acme Store"]').click();
+    await waitForText(popup, 'Disconnect Acme Store? The workspace stops syncing it');
+    // Focus moves to Cancel: Enter does not disconnect.
+    await popup.waitForFunction(() => document.activeElement?.textContent === 'Cancel', { timeout: 5_000 });
+    await popup.keyboard.press('Enter');
+    await popup.locator('button[aria-label="Disconnect Acme Store"]').wait();
+    expect(await listedIntegrations(popup)).toHaveLength(2);
+    expect(await workspaceIntegrations(world)).toHaveLength(2);
+
+    await popup.locator('button[aria-label="Disconnect Acme Store"]').click();
+    await popup.locator('.confirm button.danger').click();
+    await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(1);
+    expect((await listedIntegrations(popup))[0]).toContain('Globex Shop');
+    expect((await workspaceIntegrations(world)).map((i) => i.id)).not.toContain(acme);
+    expect(world.server.emulator!.deauthorizations.map((d) => d.stripeUserId)).toEqual(['acct_1AcmeStoreTest00']);
+  });
+
+  it('an unchanged poll costs a 304 and neither writes storage nor re-renders the popup', async () => {
+    await connectAcmeAndGlobex();
+    const popup = await openPopup(world);
+    await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(2);
+    await expect.poll(async () => (await requestLog(world)).some((r) => r.path === '/api/v1/integrations' && r.status === 304), poll).toBe(true);
+
+    await popup.evaluate(() => {
+      const w = window as unknown as { mutations: number; storageWrites: number };
+      w.mutations = 0;
+      w.storageWrites = 0;
+      new MutationObserver((records) => (w.mutations += records.length)).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+      });
+      chrome.storage.onChanged.addListener(() => (w.storageWrites += 1));
+    });
+    await clearRequestLog(world);
+    await fireHealthAlarm(world);
+    await expect.poll(async () => (await requestLog(world)).filter((r) => r.path === '/api/v1/integrations'), poll).toEqual([
+      expect.objectContaining({ method: 'GET', status: 304 }),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await popup.evaluate(() => (window as unknown as { mutations: number }).mutations)).toBe(0);
+    expect(await popup.evaluate(() => (window as unknown as { storageWrites: number }).storageWrites)).toBe(0);
+  });
+
+  it('the health-check period is set in the options page (15 minutes by default)', async () => {
+    const worker = await serviceWorker(world);
+    await expect.poll(() => worker.evaluate(async () => (await chrome.alarms.get('health-check'))?.periodInMinutes), poll).toBe(15);
+    const options = await openOptions(world);
+    await options.locator('#health-minutes').fill('0');
+    await options.focus('#health-minutes');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'Enter a whole number of minutes from 1 to 1440.');
+    await options.locator('#health-minutes').fill('5');
+    await options.focus('#health-minutes');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'Integration health is checked every 5 minutes.');
+    expect(await worker.evaluate(async () => (await chrome.alarms.get('health-check'))?.periodInMinutes)).toBe(5);
+  });
+});
