@@ -11,7 +11,10 @@ export interface User {
   token: string;
 }
 
-export interface Integration {
+import type { IntegrationProblem } from './reasons';
+
+/** An integration as stored; `presentIntegration` turns it into the API's shape. */
+export interface StoredIntegration {
   id: string;
   provider: 'stripe';
   status: IntegrationStatus;
@@ -20,8 +23,11 @@ export interface Integration {
   livemode: boolean;
   connectedAt: string;
   lastSyncAt: string | null;
-  reason: string | null;
+  problem: IntegrationProblem | null;
 }
+
+/** An integration as the API answers it: the problem worded in the caller's language. */
+export type Integration = Omit<StoredIntegration, 'problem'> & { reason: string | null };
 
 export interface ConnectSession {
   id: string;
@@ -46,7 +52,7 @@ export interface IdempotentAnswer {
 export interface WorkspaceData {
   workspace: { id: string; name: string };
   users: User[];
-  integrations: Integration[];
+  integrations: StoredIntegration[];
   /** Stripe credentials per integration: they never leave the server. */
   secrets: Record<string, { accessToken: string; refreshToken: string | null }>;
   sessions: ConnectSession[];

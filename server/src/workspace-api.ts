@@ -5,7 +5,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, problemBody, readBody, readJsonBody, sendJson, sendProblem, sendProblemBody } from './http';
-import type { ConnectSession, Integration, User, WorkspaceData } from './model';
+import type { ConnectSession, Integration, StoredIntegration, User, WorkspaceData } from './model';
+import { describeProblem, pickLanguage, type IntegrationProblem, type Language } from './reasons';
 import type { DurableStore } from './store';
 import { EXTENSION_REDIRECT_URI } from './stripe-emulator';
 import type { StripeGateway } from './stripe-gateway';
@@ -20,11 +21,10 @@ export interface WorkspaceApiOptions {
   emulatorUrl?: string | null;
 }
 
-export const REASONS = {
-  revoked: 'Access was revoked in Stripe: the account owner disconnected this workspace.',
-  expired: 'Stripe no longer accepts this connection’s credentials. Reauthenticate to resume syncing.',
-  error: (message: string) => `The last sync failed: ${message}`,
-} as const;
+export function presentIntegration(stored: StoredIntegration, language: Language): Integration {
+  const { problem, ...rest } = stored;
+  return { ...rest, reason: describeProblem(problem, language) };
+}
 
 export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   const { store, stripe } = options;
@@ -61,8 +61,10 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     }
   }
 
-  function listBody(data: WorkspaceData) {
-    return { integrations: data.integrations };
+  const languageOf = (req: IncomingMessage) => pickLanguage(req.headers['accept-language']);
+
+  function listBody(data: WorkspaceData, language: Language) {
+    return { integrations: data.integrations.map((i) => presentIntegration(i, language)) };
   }
 
   const etagOf = (body: unknown) => `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
@@ -122,7 +124,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     }
     const body = (await readJsonBody(req)) as Record<string, unknown>;
     const previous = sessionLocks.get(sessionId) ?? Promise.resolve();
-    const run = previous.then(() => completeLocked(user, sessionId, key, body));
+    const run = previous.then(() => completeLocked(user, sessionId, key, body, languageOf(req)));
     const settled = run.catch(() => undefined);
     sessionLocks.set(sessionId, settled);
     void settled.then(() => {
@@ -144,6 +146,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     sessionId: string,
     key: string,
     body: Record<string, unknown>,
+    language: Language,
   ): Promise<{ status: number; body: unknown }> {
     const replay = store.read().idempotency[key];
     if (replay) {
@@ -214,7 +217,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
         : data.integrations.find((i) => i.stripeAccountId === grant.stripeUserId);
       if (existing) {
         status = 200;
-        Object.assign(existing, { status: 'active', reason: null, stripeAccountName: name, livemode: grant.livemode });
+        Object.assign(existing, { status: 'active', problem: null, stripeAccountName: name, livemode: grant.livemode });
       } else {
         existing = {
           id: `int_${randomBytes(10).toString('hex')}`,
@@ -225,15 +228,16 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
           livemode: grant.livemode,
           connectedAt: iso(),
           lastSyncAt: null,
-          reason: null,
-        } satisfies Integration;
+          problem: null,
+        } satisfies StoredIntegration;
         data.integrations.push(existing);
       }
       data.secrets[existing.id] = { accessToken: grant.accessToken, refreshToken: grant.refreshToken };
-      data.idempotency[key] = { userId: user.id, sessionId, status, body: existing, at: iso() };
+      const answer = presentIntegration(existing, language);
+      data.idempotency[key] = { userId: user.id, sessionId, status, body: answer, at: iso() };
       const stored = data.sessions.find((s) => s.id === sessionId);
       if (stored) stored.closed = true;
-      return existing;
+      return answer;
     });
     return { status, body: integration };
   }
@@ -256,28 +260,33 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   }
 
   /** Marks integrations of a Stripe account, keeping the ETag stable when nothing changes. */
-  async function setHealth(match: (i: Integration) => boolean, status: Integration['status'], reason: string | null, synced = false) {
+  async function setHealth(
+    match: (i: StoredIntegration) => boolean,
+    status: StoredIntegration['status'],
+    problem: IntegrationProblem | null,
+    synced = false,
+  ) {
     await store.update((data) => {
       for (const integration of data.integrations.filter(match)) {
         integration.status = status;
-        integration.reason = reason;
+        integration.problem = problem;
         if (synced) integration.lastSyncAt = iso();
       }
     });
   }
 
   /** One sync of an integration against Stripe; how a workspace finds out that access is gone. */
-  async function syncIntegration(integrationId: string): Promise<Integration> {
+  async function syncIntegration(integrationId: string): Promise<StoredIntegration> {
     const integration = store.read().integrations.find((i) => i.id === integrationId);
     if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
     const outcome = await stripe.sync(integration.stripeAccountId);
-    const byId = (i: Integration) => i.id === integrationId;
+    const byId = (i: StoredIntegration) => i.id === integrationId;
     if (outcome.ok) {
       // A sync that works again clears a sync error; revoked or expired access needs the admin.
       const recovered = integration.status === 'error';
-      await setHealth(byId, recovered ? 'active' : integration.status, recovered ? null : integration.reason, true);
-    } else if (outcome.kind === 'access_lost') await setHealth(byId, 'expired', REASONS.expired);
-    else await setHealth(byId, 'error', REASONS.error(outcome.message));
+      await setHealth(byId, recovered ? 'active' : integration.status, recovered ? null : integration.problem, true);
+    } else if (outcome.kind === 'access_lost') await setHealth(byId, 'expired', { code: 'expired' });
+    else await setHealth(byId, 'error', { code: 'sync_failed', detail: outcome.message });
     return store.read().integrations.find(byId)!;
   }
 
@@ -288,7 +297,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     if (!event) throw new HttpError(400, 'invalid_signature', 'Invalid Stripe signature');
     if (event.type === 'account.application.deauthorized' && event.account) {
       const account = event.account;
-      await setHealth((i) => i.stripeAccountId === account, 'revoked', REASONS.revoked);
+      await setHealth((i) => i.stripeAccountId === account, 'revoked', { code: 'revoked' });
     }
     sendJson(res, 200, { received: true });
   }
@@ -328,9 +337,9 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       } else {
         throw new HttpError(422, 'invalid_break', 'how must be revoked, expired or error');
       }
-      return sendJson(res, 200, store.read().integrations.find((i) => i.id === integrationId));
+      return sendJson(res, 200, presentIntegration(store.read().integrations.find((i) => i.id === integrationId)!, languageOf(req)));
     }
-    return sendJson(res, 200, await syncIntegration(integrationId));
+    return sendJson(res, 200, presentIntegration(await syncIntegration(integrationId), languageOf(req)));
   }
 
   const requestLog: Array<{ method: string; path: string; status: number; at: string }> = [];
@@ -349,14 +358,15 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       });
     }
     if (method === 'GET' && path === '/api/v1/integrations') {
-      const body = listBody(store.read());
+      const body = listBody(store.read(), languageOf(req));
       const etag = etagOf(body);
+      const headers = { ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Language' };
       if (req.headers['if-none-match'] === etag) {
-        res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache' });
+        res.writeHead(304, headers);
         res.end();
         return;
       }
-      return sendJson(res, 200, body, { ETag: etag, 'Cache-Control': 'no-cache' });
+      return sendJson(res, 200, body, headers);
     }
     if (method === 'POST' && path === '/api/v1/connect-sessions') {
       return createSession(user, await readJsonBody(req), res);

@@ -12,5 +12,12 @@ export async function workspaceClient(settings: Settings | undefined): Promise<W
   if (!url.ok) return { ok: false, error: appError('not-configured', url.error) };
   const granted = await browser.permissions.contains({ origins: [originPattern(url.value)] });
   if (!granted) return { ok: false, error: appError('permission-denied') };
-  return { ok: true, api: createWorkspaceApi({ baseUrl: url.value.href, token: settings.token }) };
+  return {
+    ok: true,
+    api: createWorkspaceApi({
+      baseUrl: url.value.href,
+      token: settings.token,
+      language: browser.i18n.getMessage('localeCode'),
+    }),
+  };
 }

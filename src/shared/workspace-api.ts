@@ -25,6 +25,8 @@ export interface WorkspaceApiOptions {
   fetch?: typeof fetch;
   /** Abort a call that takes longer than this; the admin then sees "the workspace is slow". */
   timeoutMs?: number;
+  /** The admin's language, so that the workspace words its reasons in it. */
+  language?: string;
 }
 
 export type ApiResult<T> = Promise<Result<T, AppError>>;
@@ -97,6 +99,7 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
       Authorization: `Bearer ${options.token}`,
+      ...(options.language ? { 'Accept-Language': options.language } : {}),
       ...init.headers,
     };
     if (init.body !== undefined) headers['Content-Type'] = 'application/json';

@@ -13,4 +13,8 @@ export function errorMessage(error: AppError): string {
   return t(errorMessageKey(error.code));
 }
 
-export const uiLanguage = (): string => browser.i18n.getUILanguage();
+/**
+ * The language the messages are in, for `lang` and dates. Not `getUILanguage()` nor `@@ui_locale`:
+ * Chromium can pick a translation from the environment while both still say `en-US`.
+ */
+export const uiLanguage = (): string => browser.i18n.getMessage('localeCode') || browser.i18n.getUILanguage();

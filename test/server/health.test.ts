@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMULATOR_WEBHOOK_SECRET } from '../../server/src/stripe-emulator';
-import { REASONS } from '../../server/src/workspace-api';
+import { describeProblem } from '../../server/src/reasons';
 import { expectContract } from './contract';
 import { authorizeOnEmulator, REDIRECT_URI, startTestServer } from './helpers';
 
@@ -50,7 +50,7 @@ describe('integration health on the reference server', () => {
     const other = await connect('owner@globex.test');
     await control(`/__test/integrations/${integration.id}/break`, { how: 'revoked' });
     const [first, second] = await list();
-    expect(first).toMatchObject({ id: integration.id, status: 'revoked', reason: REASONS.revoked });
+    expect(first).toMatchObject({ id: integration.id, status: 'revoked', reason: describeProblem({ code: 'revoked' }, 'en') });
     expect(second).toMatchObject({ id: other.id, status: 'active' });
   });
 
@@ -58,7 +58,7 @@ describe('integration health on the reference server', () => {
     const integration = await connect();
     expect(await control(`/__test/integrations/${integration.id}/break`, { how: 'expired' })).toMatchObject({
       status: 'expired',
-      reason: REASONS.expired,
+      reason: describeProblem({ code: 'expired' }, 'en'),
     });
   });
 
@@ -66,7 +66,7 @@ describe('integration health on the reference server', () => {
     const integration = await connect();
     const broken = await control(`/__test/integrations/${integration.id}/break`, { how: 'error' });
     expect(broken.status).toBe('error');
-    expect(broken.reason).toContain('The last sync failed');
+    expect(broken.reason).toContain('The last sync failed (An unknown error occurred)');
     expect(await control(`/__test/integrations/${integration.id}/sync`)).toMatchObject({ status: 'active', reason: null });
   });
 
@@ -81,6 +81,18 @@ describe('integration health on the reference server', () => {
     const signed = await t.api('/webhooks/stripe', { method: 'POST', token: null, body: payload, headers: { 'Stripe-Signature': signature } });
     await expectContract('POST', '/webhooks/stripe', signed);
     expect((await list())[0].status).toBe('revoked');
+  });
+
+  it('words the reason in the admin’s language (Accept-Language), with an ETag per language', async () => {
+    const integration = await connect();
+    await control(`/__test/integrations/${integration.id}/break`, { how: 'expired' });
+    const es = await t.api('/api/v1/integrations', { headers: { 'Accept-Language': 'es-ES,es;q=0.9,en;q=0.5' } });
+    expect(es.headers.get('vary')).toBe('Accept-Language');
+    const [spanish] = ((await es.json()) as { integrations: any[] }).integrations;
+    expect(spanish.reason).toBe('Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticar para reanudar la sincronización.');
+    const en = await t.api('/api/v1/integrations', { headers: { 'Accept-Language': 'fr, en;q=0.8' } });
+    expect(((await en.json()) as { integrations: any[] }).integrations[0].reason).toBe(describeProblem({ code: 'expired' }, 'en'));
+    expect(en.headers.get('etag')).not.toBe(es.headers.get('etag'));
   });
 
   it('the test controls are off unless enabled', async () => {

@@ -1,0 +1,47 @@
+/**
+ * Why an integration needs attention, in the admin's language (from `Accept-Language`). Stored as a
+ * code with an optional technical detail; worded only when answered.
+ */
+export type ProblemCode = 'revoked' | 'expired' | 'sync_failed';
+
+export interface IntegrationProblem {
+  code: ProblemCode;
+  detail?: string;
+}
+
+export type Language = 'en' | 'es';
+
+const TEXTS: Record<Language, Record<ProblemCode, (detail: string) => string>> = {
+  en: {
+    revoked: () => 'Access was revoked in Stripe: the account owner disconnected this workspace. Reauthenticate to reconnect it.',
+    expired: () => 'Stripe no longer accepts this connection’s credentials. Reauthenticate to resume syncing.',
+    sync_failed: (detail) => `The last sync failed (${detail}). The workspace retries; reauthenticate if it persists.`,
+  },
+  es: {
+    revoked: () => 'Se revocó el acceso en Stripe: el titular de la cuenta desconectó este espacio de trabajo. Vuelva a autenticar para reconectarla.',
+    expired: () => 'Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticar para reanudar la sincronización.',
+    sync_failed: (detail) => `La última sincronización falló (${detail}). El espacio de trabajo lo reintenta; vuelva a autenticar si continúa.`,
+  },
+};
+
+export function describeProblem(problem: IntegrationProblem | null, language: Language): string | null {
+  return problem ? TEXTS[language][problem.code](problem.detail ?? '') : null;
+}
+
+/** The first supported language in `Accept-Language` order (q-values respected), else English. */
+export function pickLanguage(header: string | undefined): Language {
+  const ranked = (header ?? '')
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = Number(params.find((p) => p.trim().startsWith('q='))?.split('=')[1] ?? 1);
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0, index };
+    })
+    .filter((entry) => entry.tag && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0];
+    if (base === 'es' || base === 'en') return base;
+  }
+  return 'en';
+}
