@@ -90,6 +90,8 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const deauthorizations: Deauthorization[] = [];
   const webhookSecret = options.webhookSecret ?? EMULATOR_WEBHOOK_SECRET;
   const failingAccounts = new Set<string>();
+  /** Set by tests: how the next sign-in redirects back (a Stripe error, or a forged state). */
+  let nextRedirect: { error?: string; errorDescription?: string; state?: string } | null = null;
   let webhookUrl: string | null = null;
 
   const isConnected = (accountId: string) => [...activeTokens.values()].includes(accountId);
@@ -181,6 +183,17 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
       );
       if (!account) {
         return sendHtml(res, 200, authorizePage(form, accounts, 'Incorrect email or password.'));
+      }
+      if (nextRedirect) {
+        const planned = nextRedirect;
+        nextRedirect = null;
+        if (planned.state !== undefined) form.set('state', planned.state);
+        if (planned.error) {
+          return redirectBack(res, form, {
+            error: planned.error,
+            error_description: planned.errorDescription ?? planned.error,
+          });
+        }
       }
       const code = `ac_${token(24)}`;
       const scope = form.get('scope') ?? 'read_only';
@@ -276,6 +289,10 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     }
 
     if (route === 'GET /__emulator/deauthorizations') return sendJson(res, 200, { deauthorizations });
+    if (route === 'POST /__emulator/next-redirect') {
+      nextRedirect = JSON.parse((await readBody(req)) || '{}') as typeof nextRedirect;
+      return sendJson(res, 200, { nextRedirect });
+    }
 
     // Controls for tests and demos: the ways a real connection breaks.
     const control = /^POST \/__emulator\/accounts\/(acct_\w+)\/(disconnect|revoke-tokens|fail-api|restore-api)$/.exec(route);

@@ -10,6 +10,7 @@ import { describeProblem, pickLanguage, type IntegrationProblem, type Language }
 import type { DurableStore } from './store';
 import { EXTENSION_REDIRECT_URI } from './stripe-emulator';
 import type { StripeGateway } from './stripe-gateway';
+import { createFaultInjector, type Fault } from './faults';
 
 export interface WorkspaceApiOptions {
   store: DurableStore<WorkspaceData>;
@@ -316,6 +317,18 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       res.writeHead(204);
       return void res.end();
     }
+    if (path === '/__test/faults') {
+      if (method === 'POST') {
+        faults.arm((await readJsonBody(req)) as Fault);
+        return sendJson(res, 201, { faults: faults.list() });
+      }
+      if (method === 'DELETE') {
+        faults.clear();
+        res.writeHead(204);
+        return void res.end();
+      }
+      return sendJson(res, 200, { faults: faults.list() });
+    }
     const match = /^\/__test\/integrations\/([\w-]+)\/(break|sync)$/.exec(path);
     if (method !== 'POST' || !match) throw new HttpError(404, 'not_found', 'Not found');
     const [, integrationId, action] = match as unknown as [string, string, string];
@@ -343,6 +356,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   }
 
   const requestLog: Array<{ method: string; path: string; status: number; at: string }> = [];
+  const faults = createFaultInjector();
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
@@ -387,6 +401,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       });
     }
     try {
+      if (options.testControls && !path.startsWith('/__test/') && (await faults.apply(req, res, path))) return;
       await route(req, res, path);
     } catch (error) {
       if (res.headersSent) return void res.destroy();

@@ -4,11 +4,11 @@
  * its neighbours wire it to the browser.
  */
 import browser from 'webextension-polyfill';
-import { finishCompletion, runConnectFlow, type FlowRequest } from '../shared/connect-flow';
+import { finishCompletion, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
 import { appError, type AppError } from '../shared/errors';
 import { parseCommand, type Command, type CommandReply } from '../shared/messages';
 import { flowBase, IDLE, isFlowRunning, type FlowState } from '../shared/state';
-import { parseWorkspaceUrl } from '../shared/workspace-api';
+import { parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
 import {
   checkHealth,
   HEALTH_ALARM,
@@ -55,22 +55,58 @@ function track(flow: Promise<FlowState>): void {
     });
 }
 
+const RETRY_ALARM = 'complete-retry';
+
+/** Everything the flow needs from the browser. */
+function flowDeps(api: WorkspaceApi): FlowDeps {
+  return {
+    api,
+    redirectUri: browser.identity.getRedirectURL(REDIRECT_PATH),
+    allowLoopbackStripe: __ALLOW_LOOPBACK_STRIPE__,
+    launchWebAuthFlow: launchStripeWindow,
+    newId: () => crypto.randomUUID(),
+    now: () => Date.now(),
+    save: async (flow) => {
+      await saveFlow(flow);
+      // If this worker is stopped while waiting to retry, the alarm wakes a new one to resume.
+      if (flow.phase === 'completing' && flow.pending.nextAttemptAt) {
+        await browser.alarms.create(RETRY_ALARM, { when: flow.pending.nextAttemptAt + 1000 });
+      }
+    },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+}
+
+/** The Stripe window of the running flow, to bring it forward on a second Connect. */
+let stripeWindowId: number | null = null;
+
+async function launchStripeWindow(url: string): Promise<string> {
+  const remember = (window: browser.Windows.Window) => {
+    if (stripeWindowId === null && window.id !== undefined) stripeWindowId = window.id;
+  };
+  browser.windows.onCreated.addListener(remember);
+  try {
+    return await browser.identity.launchWebAuthFlow({ url, interactive: true });
+  } finally {
+    browser.windows.onCreated.removeListener(remember);
+    stripeWindowId = null;
+  }
+}
+
 async function startFlow(request: FlowRequest): Promise<CommandReply> {
-  if (runningFlow) return { ok: true };
+  if (runningFlow) return focusRunningFlow();
   const { settings } = await readState();
   const client = await workspaceClient(settings);
   if (!client.ok) return reportFailure(request, client.error);
-  track(
-    runConnectFlow(request, {
-      api: client.api,
-      redirectUri: browser.identity.getRedirectURL(REDIRECT_PATH),
-      allowLoopbackStripe: __ALLOW_LOOPBACK_STRIPE__,
-      launchWebAuthFlow: (url) => browser.identity.launchWebAuthFlow({ url, interactive: true }),
-      newId: () => crypto.randomUUID(),
-      now: () => Date.now(),
-      save: saveFlow,
-    }),
-  );
+  track(runConnectFlow(request, flowDeps(client.api)));
+  return { ok: true };
+}
+
+/** One flow at a time: asking again brings the running one's Stripe window forward. */
+async function focusRunningFlow(): Promise<CommandReply> {
+  if (stripeWindowId !== null) {
+    await browser.windows.update(stripeWindowId, { focused: true, drawAttention: true }).catch(() => undefined);
+  }
   return { ok: true };
 }
 
@@ -88,13 +124,13 @@ async function reportFailure(request: FlowRequest, error: AppError): Promise<Com
   return { ok: false, error };
 }
 
-async function saveSettings(workspaceUrl: string, token: string): Promise<CommandReply> {
+async function saveSettings(workspaceUrl: string, token: string, rememberToken: boolean): Promise<CommandReply> {
   const url = parseWorkspaceUrl(workspaceUrl);
   if (!url.ok) return { ok: false, error: appError('not-configured', url.error) };
   const { settings } = await readState();
   const sameWorkspace = settings?.workspaceUrl === url.value.href;
   await writeState({
-    settings: { ...settings, workspaceUrl: url.value.href, token: token.trim() },
+    settings: { ...settings, workspaceUrl: url.value.href, token: token.trim(), rememberToken },
     flow: IDLE,
     // Another workspace's integrations must not linger in the popup or the badge.
     ...(sameWorkspace ? {} : { health: { integrations: [], etag: null, checkedAt: 0 }, notified: [], operation: null }),
@@ -135,7 +171,9 @@ async function handle(command: Command): Promise<CommandReply> {
     case 'reauthenticate':
       return startFlow({ kind: 'reauthenticate', integrationId: command.integrationId });
     case 'save-settings':
-      return saveSettings(command.workspaceUrl, command.token);
+      return saveSettings(command.workspaceUrl, command.token, command.rememberToken ?? true);
+    case 'focus-flow':
+      return focusRunningFlow();
     case 'check-profile':
       return checkProfile();
     case 'dismiss-flow':
@@ -162,6 +200,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name.startsWith(HEALTH_ALARM)) void checkHealth();
+  if (alarm.name === RETRY_ALARM) void recoverInterruptedFlow();
 });
 
 browser.runtime.onStartup.addListener(() => {
@@ -188,7 +227,7 @@ async function recoverInterruptedFlow(): Promise<void> {
   if (flow.phase === 'completing') {
     const client = await workspaceClient(settings);
     if (client.ok) {
-      track(finishCompletion(flow, { api: client.api, now: Date.now, save: saveFlow }));
+      track(finishCompletion(flow, flowDeps(client.api)));
       return;
     }
   }

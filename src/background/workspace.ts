@@ -7,7 +7,7 @@ export type WorkspaceClient = { ok: true; api: WorkspaceApi } | { ok: false; err
 
 /** The workspace client, once the admin has configured it and granted its origin. */
 export async function workspaceClient(settings: Settings | undefined): Promise<WorkspaceClient> {
-  if (!settings) return { ok: false, error: appError('not-configured') };
+  if (!settings || settings.token === '') return { ok: false, error: appError('not-configured') };
   const url = parseWorkspaceUrl(settings.workspaceUrl);
   if (!url.ok) return { ok: false, error: appError('not-configured', url.error) };
   const granted = await browser.permissions.contains({ origins: [originPattern(url.value)] });

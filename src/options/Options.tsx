@@ -24,6 +24,7 @@ export function Options() {
   const state = useStoredState();
   const [workspaceUrl, setWorkspaceUrl] = useState('');
   const [token, setToken] = useState('');
+  const [rememberToken, setRememberToken] = useState(true);
   const [problem, setProblem] = useState<FormProblem | null>(null);
   const [loaded, setLoaded] = useState(false);
 
@@ -33,6 +34,7 @@ export function Options() {
       const suggested = new URLSearchParams(location.search).get('workspaceUrl');
       setWorkspaceUrl(state.settings?.workspaceUrl ?? suggested ?? '');
       setToken(state.settings?.token ?? '');
+      setRememberToken(state.settings?.rememberToken !== false);
       setLoaded(true);
     }
   }, [state, loaded]);
@@ -47,7 +49,7 @@ export function Options() {
     // prompt while it still sees the admin's gesture.
     void browser.permissions.request({ origins: [originPattern(url.value)] }).then((granted) => {
       if (!granted) return setProblem('permission-refused');
-      return sendCommand({ type: 'save-settings', workspaceUrl, token }).then(() => undefined);
+      return sendCommand({ type: 'save-settings', workspaceUrl, token, rememberToken }).then(() => undefined);
     });
   };
 
@@ -82,6 +84,11 @@ export function Options() {
         <p id="token-help" class="detail">
           {t('apiTokenHelp')}
         </p>
+        <label class="checkbox">
+          <input type="checkbox" checked={rememberToken} onChange={(e) => setRememberToken(e.currentTarget.checked)} />
+          {t('rememberToken')}
+        </label>
+        <p class="detail">{t('rememberTokenHelp')}</p>
         {problem && (
           <p id="form-problem" class="notice bad" role="alert">
             {t(problemKey[problem])}

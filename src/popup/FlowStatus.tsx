@@ -13,7 +13,16 @@ export function FlowStatus({ flow }: { flow: FlowState }) {
     case 'authorizing':
       return <p class="muted">{t('flowAuthorizing')}</p>;
     case 'completing':
-      return <p class="muted">{t('flowCompleting')}</p>;
+      return (
+        <>
+          <p class="muted">{t('flowCompleting')}</p>
+          {flow.pending.lastError && (
+            <p class="notice warn">
+              {errorMessage(flow.pending.lastError)} {t('flowRetrying', String(flow.pending.attempts))}
+            </p>
+          )}
+        </>
+      );
     case 'succeeded':
       return (
         <div class="notice ok" role="status">

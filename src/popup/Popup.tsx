@@ -80,14 +80,22 @@ function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
 }
 
 function ConnectCard({ isAdmin, flow }: { isAdmin: boolean; flow: FlowState }) {
+  // One flow at a time: while Stripe's window is open, the button brings it back to the front.
+  const waitingForStripe = flow.phase === 'authorizing';
   return (
     <div class="stripe-card">
       <p>
         <strong>Stripe</strong> — <span class="muted">{t('stripeBlurb')}</span>
       </p>
-      <button class="primary" disabled={!isAdmin || isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
-        {t('connectWithStripe')}
-      </button>
+      {waitingForStripe ? (
+        <button class="primary" onClick={() => void sendCommand({ type: 'focus-flow' })}>
+          {t('showStripeWindow')}
+        </button>
+      ) : (
+        <button class="primary" disabled={!isAdmin || isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
+          {t('connectWithStripe')}
+        </button>
+      )}
     </div>
   );
 }

@@ -6,7 +6,7 @@
 import { checkAuthorizeUrl } from './authorize-url';
 import { appError, type AppError } from './errors';
 import { parseStripeRedirect } from './redirect';
-import type { Integration } from './schemas';
+import { nextRetryDelay } from './retry';
 import { flowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
 import type { WorkspaceApi } from './workspace-api';
 
@@ -20,6 +20,7 @@ export interface FlowDeps {
   now(): number;
   /** Persists progress so that every popup renders it and a restarted worker can resume. */
   save(state: FlowState): Promise<void>;
+  sleep(ms: number): Promise<void>;
 }
 
 export interface FlowRequest {
@@ -84,35 +85,45 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
     sessionId: session.value.id,
     body: { code: outcome.value.code, state: checked.value.state },
     idempotencyKey: deps.newId(),
+    grantedAt: deps.now(),
+    attempts: 0,
   };
   await deps.save({ ...base, phase: 'completing', pending });
   return finishCompletion({ ...base, phase: 'completing', pending }, deps);
 }
 
-/** Sends a kept completion to the workspace; also used to resume one after a worker restart. */
+/**
+ * Sends a kept completion to the workspace until it lands, retrying transient failures while the
+ * code can still be redeemed; also resumes one after a worker restart. The idempotency key stays the
+ * same throughout, so the workspace makes exactly one integration of one grant.
+ */
 export async function finishCompletion(
   flow: Extract<FlowState, { phase: 'completing' }>,
-  deps: Pick<FlowDeps, 'api' | 'now' | 'save'>,
+  deps: Pick<FlowDeps, 'api' | 'now' | 'save' | 'sleep'>,
 ): Promise<FlowState> {
-  const { pending } = flow;
   const base = flowBase(flow);
-  const answer = await deps.api.completeConnectSession(
-    pending.sessionId,
-    pending.body,
-    pending.idempotencyKey,
-  );
-  const finishedAt = deps.now();
-  let state: FlowState;
-  if (!answer.ok) {
-    state = { ...base, phase: 'failed', error: answer.error, finishedAt };
-  } else if (answer.value === null) {
-    state = { ...base, phase: 'failed', error: appError('bad-response', 'no integration'), finishedAt };
-  } else {
-    const integration: Integration = answer.value;
-    state = { ...base, phase: 'succeeded', integration, finishedAt };
+  let pending = flow.pending;
+  for (;;) {
+    const answer = await deps.api.completeConnectSession(pending.sessionId, pending.body, pending.idempotencyKey);
+    const finishedAt = deps.now();
+    if (answer.ok) {
+      const state: FlowState =
+        answer.value === null
+          ? { ...base, phase: 'failed', error: appError('bad-response', 'no integration'), finishedAt }
+          : { ...base, phase: 'succeeded', integration: answer.value, finishedAt };
+      await deps.save(state);
+      return state;
+    }
+    const delay = nextRetryDelay(pending.attempts, answer.error, pending.grantedAt, finishedAt);
+    if (delay === null) {
+      const state: FlowState = { ...base, phase: 'failed', error: answer.error, finishedAt };
+      await deps.save(state);
+      return state;
+    }
+    pending = { ...pending, attempts: pending.attempts + 1, lastError: answer.error, nextAttemptAt: finishedAt + delay };
+    await deps.save({ ...base, phase: 'completing', pending });
+    await deps.sleep(delay);
   }
-  await deps.save(state);
-  return state;
 }
 
 /**

@@ -9,7 +9,13 @@ import { MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES } from './state';
 export const CommandSchema = v.variant('type', [
   v.object({ type: v.literal('connect') }),
   v.object({ type: v.literal('reauthenticate'), integrationId: v.pipe(v.string(), v.minLength(1)) }),
-  v.object({ type: v.literal('save-settings'), workspaceUrl: v.string(), token: v.string() }),
+  v.object({
+    type: v.literal('save-settings'),
+    workspaceUrl: v.string(),
+    token: v.string(),
+    rememberToken: v.optional(v.boolean()),
+  }),
+  v.object({ type: v.literal('focus-flow') }),
   v.object({ type: v.literal('check-profile') }),
   v.object({ type: v.literal('dismiss-flow') }),
   v.object({ type: v.literal('popup-opened') }),

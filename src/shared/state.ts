@@ -11,6 +11,8 @@ export interface Settings {
   token: string;
   /** How often the service worker checks integration health, in minutes. */
   healthCheckMinutes?: number;
+  /** False: the token lives in `storage.session` and is gone when the browser closes. */
+  rememberToken?: boolean;
 }
 
 export const DEFAULT_HEALTH_CHECK_MINUTES = 15;
@@ -50,6 +52,12 @@ export interface PendingCompletion {
   sessionId: string;
   body: CompletionBody;
   idempotencyKey: string;
+  /** When Stripe's code arrived: it is worthless five minutes later. */
+  grantedAt: number;
+  /** Attempts that failed so far, and what the last one said. */
+  attempts: number;
+  lastError?: AppError;
+  nextAttemptAt?: number;
 }
 
 export type FlowState =

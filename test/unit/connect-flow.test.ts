@@ -46,6 +46,7 @@ function world(overrides: { authorizeUrl?: string; redirect?: string | Error; co
     newId: () => `id-${++n}`,
     now: () => 1000,
     save: async (state) => void saved.push(state),
+    sleep: async () => undefined,
   };
   return { deps, saved, completions };
 }
@@ -101,7 +102,7 @@ describe('runConnectFlow', () => {
 
   it('finishes a kept completion with the same idempotency key', async () => {
     const { deps, completions } = world();
-    const pending = { sessionId: 'cs_1', body: { code: 'ac_1', state: STATE }, idempotencyKey: 'kept-key' };
+    const pending = { sessionId: 'cs_1', body: { code: 'ac_1', state: STATE }, idempotencyKey: 'kept-key', grantedAt: 1000, attempts: 0 };
     const final = await finishCompletion({ flowId: 'f', kind: 'connect', startedAt: 1, phase: 'completing', pending }, deps);
     expect(final.phase).toBe('succeeded');
     expect(completions).toEqual([{ body: pending.body, key: 'kept-key' }]);
