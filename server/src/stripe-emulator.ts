@@ -74,6 +74,8 @@ export interface StripeEmulator {
   server: Server;
   /** What tests and demos may inspect: revocations the platform asked for. */
   deauthorizations: Deauthorization[];
+  /** Every request the emulator received, with the credentials it carried (for leak checks). */
+  requests: Array<{ method: string; path: string; authorization: string | null; query: string }>;
   /** Where `account.application.*` events go: the platform's webhook endpoint. */
   setWebhookUrl(url: string): void;
   close(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const codes = new Map<string, IssuedCode>();
   const activeTokens = new Map<string, string>(); // access token → account id
   const deauthorizations: Deauthorization[] = [];
+  const requests: StripeEmulator['requests'] = [];
   const webhookSecret = options.webhookSecret ?? EMULATOR_WEBHOOK_SECRET;
   const failingAccounts = new Set<string>();
   /** Set by tests: how the next sign-in redirects back (a Stripe error, or a forged state). */
@@ -163,6 +166,8 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const route = `${req.method} ${url.pathname}`;
+    requests.push({ method: req.method ?? 'GET', path: url.pathname, authorization: req.headers.authorization ?? null, query: url.search });
+    if (requests.length > 1000) requests.shift();
 
     if (route === 'GET /oauth/authorize') {
       if (!checkAuthorizeParams(url.searchParams, res)) return;
@@ -326,6 +331,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     server,
     deauthorizations,
+    requests,
     setWebhookUrl: (url) => {
       webhookUrl = url;
     },

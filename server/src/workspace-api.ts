@@ -395,7 +395,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://workspace').pathname;
     if (options.testControls && !path.startsWith('/__test/')) {
-      res.on('finish', () => {
+      res.on('close', () => {
         requestLog.push({ method: req.method ?? 'GET', path, status: res.statusCode, at: iso() });
         if (requestLog.length > 1000) requestLog.shift();
       });

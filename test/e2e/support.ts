@@ -105,7 +105,8 @@ export async function waitForText(page: Page, text: string, selector = 'main', t
   await page
     .waitForFunction(
       (sel, expected) => (document.querySelector(sel) as HTMLElement | null)?.innerText.includes(expected),
-      { timeout },
+      // Interval polling, not requestAnimationFrame: pages in background tabs do not paint.
+      { timeout, polling: 100 },
       selector,
       text,
     )
@@ -196,4 +197,24 @@ export async function connectFromPopup(world: World, email = 'owner@acme.test'):
 /** The popup's integration rows, top to bottom, as text. */
 export async function listedIntegrations(popup: Page): Promise<string[]> {
   return popup.$$eval('[data-testid=integration-list] > li', (items) => items.map((li) => (li as HTMLElement).innerText));
+}
+
+/** Arms a fault on the reference workspace (see server/src/faults.ts). */
+export async function injectFault(world: World, fault: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${world.server.url}/__test/faults`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(fault),
+  });
+  if (!response.ok) throw new Error(`fault not armed: ${response.status}`);
+}
+
+/** How the emulator's next sign-in redirects back: a Stripe error, or a forged state. */
+export async function planNextStripeRedirect(world: World, plan: { error?: string; errorDescription?: string; state?: string }) {
+  await fetch(`${world.server.emulator!.url}/__emulator/next-redirect`, { method: 'POST', body: JSON.stringify(plan) });
+}
+
+/** Clicks Connect with Stripe in the popup. */
+export async function clickConnect(popup: Page): Promise<void> {
+  await popup.locator('button ::-p-text(Connect with Stripe)').click();
 }
