@@ -16,6 +16,9 @@ export const DEVELOPMENT_KEY =
 
 export default defineConfig(({ mode }) => {
   const production = mode === 'production';
+  // `bench`: the production bundle, with the development manifest so it can run against the
+  // reference workspace on loopback (npm run bench).
+  const bench = mode === 'bench';
   const manifest = {
     ...baseManifest,
     version: pkg.version,
@@ -37,10 +40,12 @@ export default defineConfig(({ mode }) => {
     },
     build: {
       // Development and test builds carry the pinned key and trust loopback: never ship them.
-      outDir: production ? 'dist/chrome' : 'dist/chrome-dev',
+      outDir: production ? 'dist/chrome' : bench ? 'dist/chrome-bench' : 'dist/chrome-dev',
       emptyOutDir: true,
       target: 'es2022',
-      sourcemap: !production,
+      // Extension pages support modulepreload natively; the polyfill would be dead weight.
+      modulePreload: { polyfill: false },
+      sourcemap: !production && !bench,
     },
     server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
   };

@@ -27,6 +27,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /** Signs the webhook events the emulator sends to the platform. */
   webhookSecret?: string;
+  /** Benchmarks: approve at once for this account's email, without showing the sign-in page. */
+  autoApprove?: string;
 }
 
 export const EMULATOR_CLIENT_ID = 'ca_WorkspaceConnectEmulator';
@@ -171,6 +173,13 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
 
     if (route === 'GET /oauth/authorize') {
       if (!checkAuthorizeParams(url.searchParams, res)) return;
+      const auto = options.autoApprove ? accounts.find((a) => a.email === options.autoApprove) : undefined;
+      if (auto) {
+        const code = `ac_${token(24)}`;
+        const scope = url.searchParams.get('scope') ?? 'read_only';
+        codes.set(code, { accountId: auto.id, scope, expiresAt: now() + codeTtlMs, used: false, accessToken: null });
+        return redirectBack(res, url.searchParams, { code, scope });
+      }
       return sendHtml(res, 200, authorizePage(url.searchParams, accounts, null));
     }
 

@@ -329,6 +329,27 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       }
       return sendJson(res, 200, { faults: faults.list() });
     }
+    if (method === 'POST' && path === '/__test/integrations/seed') {
+      // Benchmarks: many integrations at once, a mix of healthy and broken ones.
+      const { count = 10 } = (await readJsonBody(req)) as { count?: number };
+      await store.update((data) => {
+        for (let n = 0; n < count; n++) {
+          const broken = n % 10 === 0;
+          data.integrations.push({
+            id: `int_seed${String(n).padStart(5, '0')}`,
+            provider: 'stripe',
+            status: broken ? 'expired' : 'active',
+            stripeAccountId: `acct_seed${String(n).padStart(9, '0')}`,
+            stripeAccountName: `Seeded Store ${n}`,
+            livemode: n % 2 === 0,
+            connectedAt: iso(),
+            lastSyncAt: iso(),
+            problem: broken ? { code: 'expired' } : null,
+          });
+        }
+      });
+      return sendJson(res, 201, { count: store.read().integrations.length });
+    }
     const match = /^\/__test\/integrations\/([\w-]+)\/(break|sync)$/.exec(path);
     if (method !== 'POST' || !match) throw new HttpError(404, 'not_found', 'Not found');
     const [, integrationId, action] = match as unknown as [string, string, string];

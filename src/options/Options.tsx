@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import browser from '../ui/browser';
 import {
   DEFAULT_HEALTH_CHECK_MINUTES,
   MAX_HEALTH_CHECK_MINUTES,

@@ -16,6 +16,16 @@ interface Props {
 /** The workspace's integrations, those needing attention first, from the last known list. */
 export function IntegrationList({ health, operation, canManage, flowRunning }: Props) {
   const integrations = sortForDisplay(health?.integrations ?? []);
+  // Once per render, not once per row.
+  const language = uiLanguage();
+  const now = Date.now();
+  const hasList = integrations.length > 0;
+  useEffect(() => {
+    // User Timing, read by `npm run bench`: the cached list is on screen.
+    if (hasList && performance.getEntriesByName('wc:integrations-painted').length === 0) {
+      requestAnimationFrame(() => performance.mark('wc:integrations-painted'));
+    }
+  }, [hasList]);
   return (
     <section aria-labelledby="data-sources-heading">
       <h2 id="data-sources-heading">{t('dataSources')}</h2>
@@ -37,6 +47,8 @@ export function IntegrationList({ health, operation, canManage, flowRunning }: P
             <IntegrationItem
               key={integration.id}
               integration={integration}
+              language={language}
+              now={now}
               canManage={canManage}
               busy={flowRunning || (operation?.status === 'running' && operation.integrationId === integration.id)}
             />
@@ -47,7 +59,15 @@ export function IntegrationList({ health, operation, canManage, flowRunning }: P
   );
 }
 
-function IntegrationItem({ integration, canManage, busy }: { integration: Integration; canManage: boolean; busy: boolean }) {
+interface ItemProps {
+  integration: Integration;
+  language: string;
+  now: number;
+  canManage: boolean;
+  busy: boolean;
+}
+
+function IntegrationItem({ integration, language, now, canManage, busy }: ItemProps) {
   const [confirming, setConfirming] = useState(false);
   const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -65,7 +85,7 @@ function IntegrationItem({ integration, canManage, busy }: { integration: Integr
       <p class="detail">
         <code>{integration.stripeAccountId}</code> · {integration.livemode ? t('liveMode') : t('testMode')} ·{' '}
         {integration.lastSyncAt
-          ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), Date.now(), uiLanguage()))
+          ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), now, language))
           : t('neverSynced')}
       </p>
       {integration.reason && <p class="reason">{integration.reason}</p>}

@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import browser from 'webextension-polyfill';
+import browser from '../ui/browser';
 import type { FlowState, ProfileState, StoredState } from '../shared/state';
 import { isFlowRunning } from '../shared/state';
 import { errorMessage, t } from '../ui/i18n';

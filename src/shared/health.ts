@@ -8,13 +8,16 @@ const ATTENTION_ORDER: Record<IntegrationStatus, number> = { revoked: 0, expired
 
 export const needsAttention = (integration: Integration): boolean => integration.status !== 'active';
 
+// One collator for every comparison: `localeCompare` builds one per call.
+const byName = new Intl.Collator(undefined, { numeric: true }).compare;
+
 /** Those needing attention first (revoked, expired, error), then by account name. */
 export function sortForDisplay(integrations: readonly Integration[]): Integration[] {
   return [...integrations].sort(
     (a, b) =>
       ATTENTION_ORDER[a.status] - ATTENTION_ORDER[b.status] ||
-      a.stripeAccountName.localeCompare(b.stripeAccountName) ||
-      a.id.localeCompare(b.id),
+      byName(a.stripeAccountName, b.stripeAccountName) ||
+      byName(a.id, b.id),
   );
 }
 

@@ -1,4 +1,4 @@
-import browser from 'webextension-polyfill';
+import browser from './browser';
 import { errorMessageKey, type AppError } from '../shared/errors';
 
 /** A localized string from `_locales`; a missing key shows itself rather than an empty label. */

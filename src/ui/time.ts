@@ -1,7 +1,14 @@
+const formats = new Map<string, Intl.RelativeTimeFormat>();
+
 /** "5 minutes ago" in the browser's language. */
 export function formatSince(thenMs: number, nowMs: number, language: string): string {
   const seconds = Math.round((thenMs - nowMs) / 1000);
-  const format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+  // Building a formatter costs far more than using one: one per language, not one per row.
+  let format = formats.get(language);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(language, { numeric: 'auto' });
+    formats.set(language, format);
+  }
   const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
     ['day', 86_400],
     ['hour', 3_600],

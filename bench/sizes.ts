@@ -1,0 +1,76 @@
+/**
+ * Bundle sizes, gzip bytes: what the popup page loads (its scripts, their static imports, its
+ * styles), what the service worker loads, and a bare Preact hello-world built the same way.
+ * Deterministic: the same source gives the same figures, so CI asserts the budgets on every change.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const BUDGETS = {
+  popupGzipBytes: 15 * 1024,
+  popupToBaselineRatio: 2,
+  serviceWorkerGzipBytes: 20 * 1024,
+};
+
+const root = resolve(import.meta.dirname, '..');
+const vite = join(root, 'node_modules/vite/bin/vite.js');
+
+export const gzipBytes = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
+
+/** A module and every module it imports statically, as files under `dir`. */
+function moduleGraph(dir: string, entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const source = readFileSync(entry, 'utf8');
+  for (const match of source.matchAll(/(?:^|[;\s}])import\s*(?:[\w${}\s,*]+from\s*)?["']([^"']+)["']/g)) {
+    const target = match[1]!.startsWith('/') ? join(dir, match[1]!) : resolve(dirname(entry), match[1]!);
+    if (existsSync(target)) moduleGraph(dir, target, seen);
+  }
+  return seen;
+}
+
+/** The files an HTML page of the build loads: scripts with their imports, and stylesheets. */
+export function pageFiles(dir: string, htmlPath: string): string[] {
+  const html = readFileSync(join(dir, htmlPath), 'utf8');
+  const files = new Set<string>();
+  for (const [, src] of html.matchAll(/<script[^>]+src="([^"]+)"/g)) {
+    for (const file of moduleGraph(dir, join(dir, src!.startsWith('/') ? src! : join(dirname(htmlPath), src!)))) files.add(file);
+  }
+  for (const [, href] of html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g)) {
+    files.add(join(dir, href!.startsWith('/') ? href! : join(dirname(htmlPath), href!)));
+  }
+  return [...files];
+}
+
+const total = (files: string[]) => files.reduce((sum, file) => sum + gzipBytes(file), 0);
+
+export interface SizeFigures {
+  popupGzipBytes: number;
+  popupFiles: Record<string, number>;
+  serviceWorkerGzipBytes: number;
+  baselineGzipBytes: number;
+  popupToBaselineRatio: number;
+}
+
+/** Builds the production extension into `outDir` (and the baseline beside it) and measures. */
+export function measureSizes(outDir: string): SizeFigures {
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'error', '--outDir', outDir], { cwd: root });
+  const baselineDir = `${outDir}-baseline`;
+  execFileSync(process.execPath, [vite, 'build', '--config', join(root, 'bench/baseline-preact/vite.config.ts'), '--outDir', baselineDir], { cwd: root });
+
+  const popup = pageFiles(outDir, 'src/popup/index.html');
+  const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { background: { service_worker: string } };
+  const worker = [...moduleGraph(outDir, join(outDir, manifest.background.service_worker))];
+  const baseline = pageFiles(baselineDir, 'index.html');
+  const popupGzipBytes = total(popup);
+  const baselineGzipBytes = total(baseline);
+  return {
+    popupGzipBytes,
+    popupFiles: Object.fromEntries(popup.map((f) => [f.slice(outDir.length + 1), gzipBytes(f)])),
+    serviceWorkerGzipBytes: total(worker),
+    baselineGzipBytes,
+    popupToBaselineRatio: Math.round((popupGzipBytes / baselineGzipBytes) * 100) / 100,
+  };
+}

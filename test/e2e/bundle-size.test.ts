@@ -1,0 +1,25 @@
+/** The deterministic half of `npm run bench`: bundle sizes against their budgets, on every change. */
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUDGETS, measureSizes } from '../../bench/sizes';
+
+describe('bundle size budgets (production build, gzip)', () => {
+  const outDir = join(tmpdir(), `wc-size-${process.pid}`);
+  const sizes = measureSizes(outDir);
+  afterAll(() => {
+    rmSync(outDir, { recursive: true, force: true });
+    rmSync(`${outDir}-baseline`, { recursive: true, force: true });
+  });
+
+  it(`the popup loads at most ${BUDGETS.popupGzipBytes} bytes of JS and CSS`, () => {
+    expect(Object.keys(sizes.popupFiles).length).toBeGreaterThan(2);
+    expect(sizes.popupGzipBytes).toBeLessThanOrEqual(BUDGETS.popupGzipBytes);
+  });
+
+  it(`the service worker loads at most ${BUDGETS.serviceWorkerGzipBytes} bytes`, () => {
+    expect(sizes.serviceWorkerGzipBytes).toBeGreaterThan(1000);
+    expect(sizes.serviceWorkerGzipBytes).toBeLessThanOrEqual(BUDGETS.serviceWorkerGzipBytes);
+  });
+});
