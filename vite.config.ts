@@ -14,18 +14,44 @@ export const DEVELOPMENT_KEY =
   
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAyo5jI1JGvp5NrOv5Mdu8k/i+0b3THTCrBOmLvaBU0V4A/mt15zolpJfFSkq2ODbLOVQdCy9GjDZ8rR/dDLoxUpAuccO4V2xCbVx6KqkfVrVgAbxX7CmW1HhO2Msf2eRkDMWdNMYA6Awg55NjM96HYFAMkQnxcnxEUpd73QgOTevKwgHlE1sdkKXZ0pcMnhFhIhL7mG5JnbZoeTGxdwhcExBeNItwb0/pdUZ/pQa2QNrq/5YmnHWN7LQ7BsUe6XdHaWYPZJ/Nh40hPFVSWkUCMaNBtUS3wXkHINxpHzvASElfjZjJh2sXS5ETAvHh4futV96U897L3XgQkHT/BHzDdwIDAQAB';
 
+/** Firefox's add-on id: fixed, or its identity redirect URL would change on every temporary install. */
+export const GECKO_ID = 'workspace-connect@workspace-connect.dev';
+
 export default defineConfig(({ mode }) => {
+  // One source, two targets: `WC_BROWSER=firefox` builds the Firefox variant.
+  const firefox = process.env.WC_BROWSER === 'firefox';
   const production = mode === 'production';
   // `bench`: the production bundle, with the development manifest so it can run against the
   // reference workspace on loopback (npm run bench).
   const bench = mode === 'bench';
+  const { background, ...common } = baseManifest;
   const manifest = {
-    ...baseManifest,
+    ...common,
     version: pkg.version,
+    // Firefox MV3 runs the background as an event page.
+    background: firefox ? { scripts: [background.service_worker], type: 'module' } : background,
+    ...(firefox
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: GECKO_ID,
+              // 128: MV3 optional host permissions and data_collection_permissions.
+              strict_min_version: '128.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : {}),
     ...(production
       ? {}
       : {
-          key: DEVELOPMENT_KEY,
+          ...(firefox
+            ? {
+                // WebDriver BiDi may not navigate to moz-extension: pages, but a loopback page may
+                // link to web-accessible ones; development builds only, for the end-to-end tests.
+                web_accessible_resources: [{ resources: ['src/*'], matches: ['http://127.0.0.1/*'] }],
+              }
+            : { key: DEVELOPMENT_KEY }),
           // The reference workspace runs on loopback; granting it at install time lets the
           // options page's run-time permission request resolve without a browser prompt.
           host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
@@ -33,14 +59,14 @@ export default defineConfig(({ mode }) => {
   } as ManifestV3Export;
 
   return {
-    plugins: [preact(), crx({ manifest })],
+    plugins: [preact(), crx({ manifest, browser: firefox ? 'firefox' : 'chrome' })],
     define: {
       // Loopback Stripe origins (the emulator) are trusted only outside production builds.
       __ALLOW_LOOPBACK_STRIPE__: JSON.stringify(!production),
     },
     build: {
       // Development and test builds carry the pinned key and trust loopback: never ship them.
-      outDir: production ? 'dist/chrome' : bench ? 'dist/chrome-bench' : 'dist/chrome-dev',
+      outDir: `dist/${firefox ? 'firefox' : 'chrome'}${production ? '' : bench ? '-bench' : '-dev'}`,
       emptyOutDir: true,
       target: 'es2022',
       // Extension pages support modulepreload natively; the polyfill would be dead weight.

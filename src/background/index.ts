@@ -207,8 +207,10 @@ browser.runtime.onStartup.addListener(() => {
   void scheduleHealthChecks().then(checkHealth);
 });
 
-browser.runtime.onInstalled.addListener(() => {
+browser.runtime.onInstalled.addListener(({ reason }) => {
   void scheduleHealthChecks().then(checkHealth);
+  // First run: the admin's next step is pointing the extension at a workspace.
+  if (reason === 'install') void browser.runtime.openOptionsPage();
 });
 
 browser.notifications.onClicked.addListener((notificationId) => {
