@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  BROWSERS,
   configureWorkspace,
   DEMO_STANDARD_TOKEN,
   extensionStorage,
@@ -14,10 +15,10 @@ import {
   type World,
 } from './support';
 
-describe('Connect Stripe from the toolbar (Chromium)', () => {
+describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
   let world: World;
   beforeEach(async () => {
-    world = await startWorld();
+    world = await startWorld({ browser });
   });
   afterEach(async () => {
     await world.close();

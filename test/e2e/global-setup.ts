@@ -5,19 +5,26 @@ import type { TestProject } from 'vitest/node';
 // @ts-expect-error plain ESM script without types
 import { ensureBrowser } from '../../scripts/browsers.mjs';
 
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../dist/chrome-dev');
+const dist = resolve(import.meta.dirname, '../../dist');
 
 export default function setup(project: TestProject) {
   project.provide('chromiumPath', ensureBrowser('chromium') as string);
-  execFileSync(process.execPath, [resolve('node_modules/vite/bin/vite.js'), 'build', '--mode', 'development', '--logLevel', 'warn'], {
-    stdio: 'inherit',
-  });
-  project.provide('extensionDir', EXTENSION_DIR);
+  project.provide('firefoxPath', ensureBrowser('firefox') as string);
+  for (const target of ['chrome', 'firefox']) {
+    execFileSync(process.execPath, [resolve('node_modules/vite/bin/vite.js'), 'build', '--mode', 'development', '--logLevel', 'warn'], {
+      stdio: 'inherit',
+      env: { ...process.env, WC_BROWSER: target },
+    });
+  }
+  project.provide('extensionDir', resolve(dist, 'chrome-dev'));
+  project.provide('firefoxExtensionDir', resolve(dist, 'firefox-dev'));
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     chromiumPath: string;
+    firefoxPath: string;
     extensionDir: string;
+    firefoxExtensionDir: string;
   }
 }

@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  alarmPeriod,
+  BROWSERS,
   badge,
   breakIntegration,
   clearNotifications,
@@ -12,7 +14,6 @@ import {
   openOptions,
   openPopup,
   requestLog,
-  serviceWorker,
   signInOnEmulator,
   startWorld,
   textOf,
@@ -24,10 +25,10 @@ import {
 
 const poll = { timeout: 15_000, interval: 100 };
 
-describe('Integration health and reauthentication (Chromium)', () => {
+describe.each(BROWSERS)('Integration health and reauthentication (%s)', (browser) => {
   let world: World;
   beforeEach(async () => {
-    world = await startWorld();
+    world = await startWorld({ browser });
     await configureWorkspace(world);
   });
   afterEach(async () => {
@@ -143,7 +144,9 @@ describe('Integration health and reauthentication (Chromium)', () => {
         characterData: true,
         attributes: true,
       });
-      chrome.storage.onChanged.addListener(() => (w.storageWrites += 1));
+      ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.onChanged.addListener(
+        () => (w.storageWrites += 1),
+      );
     });
     await clearRequestLog(world);
     await fireHealthAlarm(world);
@@ -156,8 +159,7 @@ describe('Integration health and reauthentication (Chromium)', () => {
   });
 
   it('the health-check period is set in the options page (15 minutes by default)', async () => {
-    const worker = await serviceWorker(world);
-    await expect.poll(() => worker.evaluate(async () => (await chrome.alarms.get('health-check'))?.periodInMinutes), poll).toBe(15);
+    await expect.poll(() => alarmPeriod(world), poll).toBe(15);
     const options = await openOptions(world);
     await options.locator('#health-minutes').fill('0');
     await options.focus('#health-minutes');
@@ -167,6 +169,6 @@ describe('Integration health and reauthentication (Chromium)', () => {
     await options.focus('#health-minutes');
     await options.keyboard.press('Enter');
     await waitForText(options, 'Integration health is checked every 5 minutes.');
-    expect(await worker.evaluate(async () => (await chrome.alarms.get('health-check'))?.periodInMinutes)).toBe(5);
+    expect(await alarmPeriod(world)).toBe(5);
   });
 });

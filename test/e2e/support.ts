@@ -8,41 +8,83 @@ import { join } from 'node:path';
 import type { Page, WebWorker } from 'puppeteer-core';
 import { inject } from 'vitest';
 import { launchChromiumWithExtension, type LaunchedChromium } from '../../scripts/launch-chromium';
+import { launchFirefoxWithExtension } from '../../scripts/launch-firefox';
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
 
 export { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from '../../server/src/model';
 
+export type BrowserName = 'chromium' | 'firefox';
+
+/** The browsers the connect and reauthenticate suites run in. */
+export const BROWSERS: BrowserName[] = ['chromium', 'firefox'];
+
 export interface World extends LaunchedChromium {
+  name: BrowserName;
   server: ReferenceServer;
   close(): Promise<void>;
 }
 
 export async function startWorld(
-  options: { lang?: string; server?: Partial<ReferenceServerOptions> } = {},
+  options: { lang?: string; server?: Partial<ReferenceServerOptions>; browser?: BrowserName } = {},
 ): Promise<World> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wc-e2e-'));
   const server = await startReferenceServer({ dataDir, testControls: true, ...options.server });
-  const chromium = await launchChromiumWithExtension({
-    executablePath: inject('chromiumPath'),
-    extensionDir: inject('extensionDir'),
-    headless: true,
-    ...(options.lang ? { lang: options.lang } : {}),
-  });
+  const name = options.browser ?? 'chromium';
+  const launched =
+    name === 'firefox'
+      ? await launchFirefoxWithExtension({
+          executablePath: inject('firefoxPath'),
+          extensionDir: inject('firefoxExtensionDir'),
+          headless: true,
+          ...(options.lang ? { lang: options.lang } : {}),
+        })
+      : await launchChromiumWithExtension({
+          executablePath: inject('chromiumPath'),
+          extensionDir: inject('extensionDir'),
+          headless: true,
+          ...(options.lang ? { lang: options.lang } : {}),
+        });
   return {
-    ...chromium,
+    ...launched,
+    name,
     server,
     async close() {
-      await chromium.browser.close().catch(() => undefined);
+      await launched.browser.close().catch(() => undefined);
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-export async function openOptions(world: World): Promise<Page> {
+/**
+ * Opens one of the extension's pages in a new tab. WebDriver BiDi (Firefox) may not navigate to
+ * moz-extension: URLs, so there a loopback page follows a link to it (development builds make the
+ * pages web-accessible to loopback for this).
+ */
+export async function openExtensionPage(world: World, path: string): Promise<Page> {
   const page = await world.browser.newPage();
-  await page.goto(world.extensionUrl('src/options/index.html'));
+  if (world.name === 'chromium') {
+    await page.goto(world.extensionUrl(path));
+  } else {
+    await page.goto(`${world.server.emulator!.url}/__emulator/deauthorizations`);
+    const target = world.extensionUrl(path);
+    await page.evaluate((url) => {
+      location.href = url;
+    }, target);
+    const deadline = Date.now() + 10_000;
+    // Ask the page itself: puppeteer's page.url() can miss a navigation the page started.
+    const where = () => page.evaluate(() => location.href).catch(() => '');
+    while (!(await where()).startsWith(target)) {
+      if (Date.now() > deadline) throw new Error(`could not open ${target}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return page;
+}
+
+export async function openOptions(world: World): Promise<Page> {
+  const page = await openExtensionPage(world, 'src/options/index.html');
   await page.waitForSelector('#workspace-url');
   return page;
 }
@@ -69,8 +111,7 @@ export async function configureWorkspace(
 
 /** The popup, opened as a tab: the same page the toolbar button shows. */
 export async function openPopup(world: World): Promise<Page> {
-  const page = await world.browser.newPage();
-  await page.goto(world.extensionUrl('src/popup/index.html'));
+  const page = await openExtensionPage(world, 'src/popup/index.html');
   await page.waitForSelector('main[aria-busy=false]');
   return page;
 }
@@ -126,10 +167,34 @@ export async function workspaceIntegrations(world: World, token = DEMO_ADMIN_TOK
 
 /** What the service worker has stored, read from an extension page. */
 export async function extensionStorage(page: Page): Promise<Record<string, unknown>> {
-  return page.evaluate(() => chrome.storage.local.get(null)) as Promise<Record<string, unknown>>;
+  return page.evaluate(() =>
+    ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.local.get(null),
+  ) as Promise<Record<string, unknown>>;
 }
 
-/** The extension's service worker, to read what the browser shows (badge, notifications, alarms). */
+/**
+ * `browser.*` inside a page: native in Firefox and Chromium 148+, `chrome` elsewhere. Declared so
+ * that functions evaluated in extension pages can call it.
+ */
+declare global {
+  // eslint-disable-next-line no-var
+  var ext: () => typeof chrome;
+}
+
+/** An extension page kept open to read what the browser shows (badge, notifications, alarms). */
+async function extensionProbe(world: World): Promise<Page> {
+  const cached = probes.get(world);
+  if (cached && !cached.isClosed()) return cached;
+  const page = await openExtensionPage(world, 'src/options/index.html');
+  await page.evaluate(() => {
+    globalThis.ext = () => ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome);
+  });
+  probes.set(world, page);
+  return page;
+}
+const probes = new WeakMap<World, Page>();
+
+/** The extension's service worker (Chromium only: Firefox runs an event page). */
 export async function serviceWorker(world: World): Promise<WebWorker> {
   const target = await world.browser.waitForTarget(
     (t) => t.type() === 'service_worker' && t.url().startsWith(world.extensionUrl('')),
@@ -140,28 +205,33 @@ export async function serviceWorker(world: World): Promise<WebWorker> {
 
 /** Fires the health-check alarm now, as the browser would when its period comes round. */
 export async function fireHealthAlarm(world: World): Promise<void> {
-  const worker = await serviceWorker(world);
-  await worker.evaluate(() => chrome.alarms.create('health-check-now', { when: Date.now() }));
+  const probe = await extensionProbe(world);
+  await probe.evaluate(() => ext().alarms.create('health-check-now', { when: Date.now() }));
 }
 
 export async function badge(world: World): Promise<{ text: string; title: string }> {
-  const worker = await serviceWorker(world);
-  return worker.evaluate(async () => ({
-    text: await chrome.action.getBadgeText({}),
-    title: await chrome.action.getTitle({}),
+  const probe = await extensionProbe(world);
+  return probe.evaluate(async () => ({
+    text: await ext().action.getBadgeText({}),
+    title: await ext().action.getTitle({}),
   }));
 }
 
 export async function notificationIds(world: World): Promise<string[]> {
-  const worker = await serviceWorker(world);
-  return worker.evaluate(async () => Object.keys(await chrome.notifications.getAll()));
+  const probe = await extensionProbe(world);
+  return probe.evaluate(async () => Object.keys(await ext().notifications.getAll()));
 }
 
 export async function clearNotifications(world: World): Promise<void> {
-  const worker = await serviceWorker(world);
-  await worker.evaluate(async () => {
-    for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
+  const probe = await extensionProbe(world);
+  await probe.evaluate(async () => {
+    for (const id of Object.keys(await ext().notifications.getAll())) await ext().notifications.clear(id);
   });
+}
+
+export async function alarmPeriod(world: World): Promise<number | undefined> {
+  const probe = await extensionProbe(world);
+  return probe.evaluate(async () => (await ext().alarms.get('health-check'))?.periodInMinutes);
 }
 
 /** Breaks an integration on the server the way real ones break: revoked, expired or error. */
