@@ -70,7 +70,6 @@ async function notifyBreaks(integrations: readonly Integration[]): Promise<void>
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
       title: t('notificationTitle', integration.stripeAccountName),
       message: integration.reason ?? t(`status_${integration.status}`),
-      priority: 1,
     });
   }
 }

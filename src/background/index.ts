@@ -201,6 +201,9 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name.startsWith(HEALTH_ALARM)) void checkHealth();
   if (alarm.name === RETRY_ALARM) void recoverInterruptedFlow();
+// Also on every start of the worker or event page: install and startup events are not always
+// delivered to a listener registered by a module (Firefox's temporary installs); idempotent.
+void scheduleHealthChecks();
 });
 
 browser.runtime.onStartup.addListener(() => {
@@ -237,3 +240,6 @@ async function recoverInterruptedFlow(): Promise<void> {
 }
 
 void recoverInterruptedFlow();
+// Also on every start of the worker or event page: install and startup events are not always
+// delivered to a listener registered by a module (Firefox's temporary installs); idempotent.
+void scheduleHealthChecks();

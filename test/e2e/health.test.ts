@@ -50,6 +50,7 @@ describe.each(BROWSERS)('Integration health and reauthentication (%s)', (browser
     await breakIntegration(world, globex, 'expired');
     await fireHealthAlarm(world);
     await expect.poll(async () => (await badge(world)).text, poll).toBe('1');
+    await expect.poll(() => notificationIds(world), poll).toHaveLength(1);
     expect((await badge(world)).title).toContain('Globex Shop');
     expect(await notificationIds(world)).toEqual([`integration-broken:${globex}`]);
 

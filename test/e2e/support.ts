@@ -188,6 +188,11 @@ async function extensionProbe(world: World): Promise<Page> {
   const page = await openExtensionPage(world, 'src/options/index.html');
   await page.evaluate(() => {
     globalThis.ext = () => ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome);
+    // Headless Firefox has no notification service: it closes each notification at once, so the
+    // notifications it was asked to show are seen here, through onClosed.
+    const seen: string[] = [];
+    (globalThis as unknown as { seenNotifications: string[] }).seenNotifications = seen;
+    ext().notifications.onClosed.addListener((id) => seen.push(id));
   });
   probes.set(world, page);
   return page;
@@ -217,14 +222,19 @@ export async function badge(world: World): Promise<{ text: string; title: string
   }));
 }
 
+/** Notifications shown and not cleared (Chromium), or shown since the last clear (Firefox). */
 export async function notificationIds(world: World): Promise<string[]> {
   const probe = await extensionProbe(world);
+  if (world.name === 'firefox') {
+    return probe.evaluate(() => [...(globalThis as unknown as { seenNotifications: string[] }).seenNotifications]);
+  }
   return probe.evaluate(async () => Object.keys(await ext().notifications.getAll()));
 }
 
 export async function clearNotifications(world: World): Promise<void> {
   const probe = await extensionProbe(world);
   await probe.evaluate(async () => {
+    (globalThis as unknown as { seenNotifications: string[] }).seenNotifications.length = 0;
     for (const id of Object.keys(await ext().notifications.getAll())) await ext().notifications.clear(id);
   });
 }
