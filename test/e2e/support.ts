@@ -298,3 +298,8 @@ export async function planNextStripeRedirect(world: World, plan: { error?: strin
 export async function clickConnect(popup: Page): Promise<void> {
   await popup.locator('button ::-p-text(Connect with Stripe)').click();
 }
+
+/** Clicks the connect button by its visible label (localized). */
+export async function clickConnectLabelled(popup: Page, label: string): Promise<void> {
+  await popup.locator(`button ::-p-text(${label})`).click();
+}

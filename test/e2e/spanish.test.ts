@@ -1,0 +1,73 @@
+/** The admin's language: with the browser in Spanish, every screen speaks Spanish. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  breakIntegration,
+  clickConnectLabelled,
+  openOptions,
+  openPopup,
+  signInOnEmulator,
+  startWorld,
+  textOf,
+  waitForStripeWindow,
+  waitForText,
+  workspaceIntegrations,
+  type World,
+} from './support';
+
+describe('en español (Chromium, --lang=es)', () => {
+  let world: World;
+  beforeEach(async () => {
+    world = await startWorld({ lang: 'es' });
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('configura, conecta, muestra «Conexión correcta» y explica una integración caducada', async () => {
+    const options = await openOptions(world);
+    expect(await textOf(options)).toContain('Configuración de Workspace Connect');
+    expect(await options.$eval('html', (h) => h.lang)).toBe('es');
+    await options.locator('#workspace-url').fill('no es una url');
+    await options.locator('#api-token').fill('x');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'Eso no es una dirección web');
+    await options.locator('#workspace-url').fill(world.server.url);
+    await options.locator('#api-token').fill('wc_demo_admin_token');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'Sesión iniciada como Ana García en Acme Analytics');
+    expect(await textOf(options)).toContain('Es administrador');
+
+    const popup = await openPopup(world);
+    const popupText = await textOf(popup);
+    expect(popupText).toContain('Añadir un origen de datos');
+    expect(popupText).toContain('Todavía no hay orígenes de datos');
+    const stripe = waitForStripeWindow(world);
+    await clickConnectLabelled(popup, 'Conectar con Stripe');
+    await waitForText(popup, 'Inicie sesión con Stripe en la ventana que se abrió');
+    await signInOnEmulator(await stripe);
+    const shown = await waitForText(popup, 'Conexión correcta');
+    expect(shown).toContain('Cuenta de Stripe');
+    expect(shown).toContain('Modo de prueba');
+
+    const [integration] = await workspaceIntegrations(world);
+    await breakIntegration(world, integration!.id as string, 'expired');
+    const again = await openPopup(world);
+    const list = await waitForText(again, 'Caducada', '[data-testid=integration-list]');
+    // The workspace words its reason in the admin's language too (Accept-Language).
+    expect(list).toContain('Stripe ya no acepta las credenciales de esta conexión');
+    expect(list).toContain('Volver a autenticar');
+  });
+
+  it('dice en español que se canceló la conexión', async () => {
+    const options = await openOptions(world);
+    await options.locator('#workspace-url').fill(world.server.url);
+    await options.locator('#api-token').fill('wc_demo_admin_token');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'Sesión iniciada como');
+    const popup = await openPopup(world);
+    const stripe = waitForStripeWindow(world);
+    await clickConnectLabelled(popup, 'Conectar con Stripe');
+    await (await stripe).close();
+    await waitForText(popup, 'Se canceló la conexión: la ventana de Stripe se cerró antes de terminar');
+  });
+});
