@@ -35,10 +35,11 @@ export default defineConfig(({ mode }) => {
           browser_specific_settings: {
             gecko: {
               id: GECKO_ID,
-              // 128: MV3 optional host permissions and data_collection_permissions.
-              strict_min_version: '128.0',
+              // 140: the first with `data_collection_permissions`, which new listings need.
+              strict_min_version: '140.0',
               data_collection_permissions: { required: ['none'] },
             },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
       : {}),
