@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { REDIRECT_URI } from './fixtures';
 import { checkAuthorizeUrl } from '../../src/shared/authorize-url';
 
-const REDIRECT = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+const REDIRECT = REDIRECT_URI;
 const policy = { redirectUri: REDIRECT, allowLoopbackStripe: false };
 const STATE = 'x6nC1AbsbdNTjsTwN70RT3FJR8qY_J88';
 

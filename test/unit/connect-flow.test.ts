@@ -5,21 +5,12 @@ import { err, ok } from '../../src/shared/result';
 import type { Integration } from '../../src/shared/schemas';
 import type { FlowState } from '../../src/shared/state';
 import type { WorkspaceApi } from '../../src/shared/workspace-api';
+import { integrationFixture, REDIRECT_URI } from './fixtures';
 
-const REDIRECT = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+const REDIRECT = REDIRECT_URI;
 const STATE = 'state-0123456789abcdef';
 const AUTHORIZE = `https://connect.stripe.com/oauth/authorize?response_type=code&client_id=ca_1&scope=read_only&redirect_uri=${encodeURIComponent(REDIRECT)}&state=${STATE}`;
-const integration: Integration = {
-  id: 'int_1',
-  provider: 'stripe',
-  status: 'active',
-  stripeAccountId: 'acct_1',
-  stripeAccountName: 'Acme',
-  livemode: false,
-  connectedAt: '2026-11-24T10:00:00.000Z',
-  lastSyncAt: null,
-  reason: null,
-};
+const integration = integrationFixture();
 
 function world(overrides: { authorizeUrl?: string; redirect?: string | Error; complete?: Integration | AppError } = {}) {
   const saved: FlowState[] = [];

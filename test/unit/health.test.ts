@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { badgeFor, notificationsDue, sortForDisplay } from '../../src/shared/health';
 import type { Integration, IntegrationStatus } from '../../src/shared/schemas';
+import { integrationFixture } from './fixtures';
 
-const integration = (id: string, name: string, status: IntegrationStatus): Integration => ({
-  id,
-  provider: 'stripe',
-  status,
-  stripeAccountId: `acct_${id}`,
-  stripeAccountName: name,
-  livemode: false,
-  connectedAt: '2026-11-24T10:00:00.000Z',
-  lastSyncAt: null,
-  reason: status === 'active' ? null : 'why',
-});
+const integration = (id: string, name: string, status: IntegrationStatus): Integration =>
+  integrationFixture({ id, stripeAccountId: `acct_${id}`, stripeAccountName: name, status, reason: status === 'active' ? null : 'why' });
 
 describe('health', () => {
   const list = [

@@ -9,9 +9,10 @@ import { APP_ERROR_CODES } from '../../src/shared/errors';
 import { parseCommand } from '../../src/shared/messages';
 import { parseStripeRedirect } from '../../src/shared/redirect';
 import { createWorkspaceApi, parseRetryAfter, parseWorkspaceUrl } from '../../src/shared/workspace-api';
+import { REDIRECT_URI } from './fixtures';
 
 const RUNS = { numRuns: 2000 };
-const REDIRECT = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+const REDIRECT = REDIRECT_URI;
 const codes = new Set<string>(APP_ERROR_CODES);
 
 function expectTyped(result: { ok: boolean; error?: { code: string } }) {

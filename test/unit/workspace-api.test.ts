@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createWorkspaceApi, parseRetryAfter, parseWorkspaceUrl } from '../../src/shared/workspace-api';
+import { integrationFixture } from './fixtures';
 
-const integration = {
-  id: 'int_1',
-  provider: 'stripe',
-  status: 'active',
-  stripeAccountId: 'acct_1',
-  stripeAccountName: 'Acme',
-  livemode: false,
-  connectedAt: '2026-11-24T10:00:00.000Z',
-  lastSyncAt: null,
-  reason: null,
-};
+const integration = integrationFixture();
 
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | Error;
 
