@@ -115,7 +115,7 @@ describe.each(BROWSERS)('Integration health and reauthentication (%s)', (browser
     await popup.locator('button[aria-label="Disconnect Acme Store"]').click();
     await waitForText(popup, 'Disconnect Acme Store? The workspace stops syncing it');
     // Focus moves to Cancel: Enter does not disconnect.
-    await popup.waitForFunction(() => document.activeElement?.textContent === 'Cancel', { timeout: 5_000 });
+    await popup.waitForFunction(() => document.activeElement?.textContent === 'Cancel', { timeout: 5_000, polling: 50 });
     await popup.keyboard.press('Enter');
     await popup.locator('button[aria-label="Disconnect Acme Store"]').wait();
     expect(await listedIntegrations(popup)).toHaveLength(2);

@@ -63,18 +63,43 @@ export async function startWorld(
  * pages web-accessible to loopback for this).
  */
 export async function openExtensionPage(world: World, path: string): Promise<Page> {
+  if (world.name === 'firefox' && !path.startsWith('src/options/')) {
+    // In Firefox, extension pages open other extension pages as a real popup would be: from the
+    // extension itself (tabs.create), not through a web page.
+    const opener = await extensionProbe(world);
+    const target = world.extensionUrl(path);
+    const before = new Set(await world.browser.pages());
+    await opener.evaluate((url) => void ext().tabs.create({ url }), target);
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      for (const page of await world.browser.pages()) {
+        if (before.has(page)) continue;
+        if ((await page.evaluate(() => location.href).catch(() => '')).startsWith(target)) {
+          await page.bringToFront();
+          return page;
+        }
+      }
+      if (Date.now() > deadline) throw new Error(`could not open ${target}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   const page = await world.browser.newPage();
+  // The active tab, as for an admin: background tabs throttle timers and animation frames (the
+  // first-run settings tab would otherwise be in front).
+  await page.bringToFront();
   if (world.name === 'chromium') {
     await page.goto(world.extensionUrl(path));
   } else {
+    // WebDriver BiDi may not navigate to moz-extension: URLs, so a loopback page follows a link
+    // to the settings (development builds make the pages web-accessible to loopback for this).
     await page.goto(`${world.server.emulator!.url}/__emulator/deauthorizations`);
     const target = world.extensionUrl(path);
     await page.evaluate((url) => {
       location.href = url;
     }, target);
-    const deadline = Date.now() + 10_000;
     // Ask the page itself: puppeteer's page.url() can miss a navigation the page started.
     const where = () => page.evaluate(() => location.href).catch(() => '');
+    const deadline = Date.now() + 10_000;
     while (!(await where()).startsWith(target)) {
       if (Date.now() > deadline) throw new Error(`could not open ${target}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -104,8 +129,19 @@ export async function configureWorkspace(
       const status = document.querySelector('[data-testid=profile-status]')?.textContent ?? '';
       return status !== '' && !status.includes('Checking');
     },
-    { timeout: 15_000 },
-  );
+    { timeout: 15_000, polling: 100 },
+  ).catch(async (error: Error) => {
+    const diagnosis = await page
+      .evaluate(async (origin) => {
+        const b = (globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome;
+        const granted = await b.permissions.contains({ origins: [origin] });
+        const stored = await b.storage.local.get(null);
+        const reply = await Promise.race([b.runtime.sendMessage({ type: 'check-profile' }), new Promise((r) => setTimeout(() => r('no reply in 3 s'), 3000))]);
+        return JSON.stringify({ granted, stored, reply, url: (document.getElementById('workspace-url') as HTMLInputElement).value });
+      }, `${new URL(workspaceUrl).protocol}//${new URL(workspaceUrl).hostname}/*`)
+      .catch((e: Error) => `diagnosis failed: ${e.message}`);
+    throw new Error(`The options page did not settle; it shows:\n${await textOf(page).catch(() => '(nothing)')}\n${diagnosis}\n${error.message}`);
+  });
   return page;
 }
 
