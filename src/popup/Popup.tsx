@@ -3,7 +3,7 @@ import browser from '../ui/browser';
 import type { FlowState, ProfileState, StoredState } from '../shared/state';
 import { isFlowRunning } from '../shared/state';
 import { errorMessage, t } from '../ui/i18n';
-import { sendCommand, useStoredState } from '../ui/store';
+import { resyncStoredState, sendCommand, useStoredState } from '../ui/store';
 import { FlowStatus } from './FlowStatus';
 import { IntegrationList } from './IntegrationList';
 
@@ -15,6 +15,14 @@ export function Popup() {
     // Render the last known list at once; the service worker refreshes it in the background.
     void sendCommand({ type: 'popup-opened' });
   }, []);
+  const running = state?.flow ? isFlowRunning(state.flow) : false;
+  useEffect(() => {
+    if (!running) return undefined;
+    // While a flow runs, also read its progress back every second: Firefox has been seen to miss
+    // storage.onChanged for a page whose window lost focus to Stripe's.
+    const timer = setInterval(resyncStoredState, 1000);
+    return () => clearInterval(timer);
+  }, [running]);
   return (
     <main aria-busy={state === null}>
       <h1>{t('extName')}</h1>

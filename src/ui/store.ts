@@ -52,8 +52,13 @@ function pick(state: StoredState | null): Partial<StoredState> {
   return picked;
 }
 
+/** Reads the stored state back into every page component that shows it. */
+export function resyncStoredState(): void {
+  for (const resync of resyncs) resync();
+}
+
 export async function sendCommand(command: Command): Promise<CommandReply> {
   const reply = (await browser.runtime.sendMessage(command)) as CommandReply;
-  for (const resync of resyncs) resync();
+  resyncStoredState();
   return reply;
 }

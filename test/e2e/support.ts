@@ -75,6 +75,7 @@ export async function openExtensionPage(world: World, path: string): Promise<Pag
       for (const page of await world.browser.pages()) {
         if (before.has(page)) continue;
         if ((await page.evaluate(() => location.href).catch(() => '')).startsWith(target)) {
+          page.setDefaultTimeout(15_000);
           await page.bringToFront();
           return page;
         }
@@ -84,6 +85,8 @@ export async function openExtensionPage(world: World, path: string): Promise<Pag
     }
   }
   const page = await world.browser.newPage();
+  // A stalled browser fails the step in 15 s, not the test in 60 s.
+  page.setDefaultTimeout(15_000);
   // The active tab, as for an admin: background tabs throttle timers and animation frames (the
   // first-run settings tab would otherwise be in front).
   await page.bringToFront();
