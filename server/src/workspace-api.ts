@@ -169,12 +169,13 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       throw new HttpError(400, 'state_mismatch', 'State mismatch', 'The state does not belong to this connect session.');
     }
 
-    const remember = (status: number, answer: unknown) =>
-      store.update((data) => {
-        data.idempotency[key] = { userId: user.id, sessionId, status, body: answer, at: iso() };
-        const stored = data.sessions.find((s) => s.id === sessionId);
-        if (stored) stored.closed = true;
-      });
+    /** Keeps the answer for retries with this key and closes the session, in the same write. */
+    const recordAnswer = (data: WorkspaceData, status: number, answer: unknown) => {
+      data.idempotency[key] = { userId: user.id, sessionId, status, body: answer, at: iso() };
+      const stored = data.sessions.find((s) => s.id === sessionId);
+      if (stored) stored.closed = true;
+    };
+    const remember = (status: number, answer: unknown) => store.update((data) => recordAnswer(data, status, answer));
 
     if (typeof body.error === 'string') {
       await remember(204, null);
@@ -235,9 +236,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       }
       data.secrets[existing.id] = { accessToken: grant.accessToken, refreshToken: grant.refreshToken };
       const answer = presentIntegration(existing, language);
-      data.idempotency[key] = { userId: user.id, sessionId, status, body: answer, at: iso() };
-      const stored = data.sessions.find((s) => s.id === sessionId);
-      if (stored) stored.closed = true;
+      recordAnswer(data, status, answer);
       return answer;
     });
     return { status, body: integration };

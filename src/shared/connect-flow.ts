@@ -7,7 +7,7 @@ import { checkAuthorizeUrl } from './authorize-url';
 import { appError, type AppError } from './errors';
 import { parseStripeRedirect } from './redirect';
 import { nextRetryDelay } from './retry';
-import { flowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
+import { flowBase, type FlowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
 import type { WorkspaceApi } from './workspace-api';
 
 export interface FlowDeps {
@@ -28,13 +28,18 @@ export interface FlowRequest {
   integrationId?: string;
 }
 
-export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Promise<FlowState> {
-  const base = {
+/** A new flow's identity: what every phase of it carries. */
+export function newFlowBase(request: FlowRequest, deps: Pick<FlowDeps, 'newId' | 'now'>): FlowBase {
+  return {
     flowId: deps.newId(),
     kind: request.kind,
     startedAt: deps.now(),
     ...(request.integrationId ? { integrationId: request.integrationId } : {}),
   };
+}
+
+export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Promise<FlowState> {
+  const base = newFlowBase(request, deps);
   const fail = async (error: AppError): Promise<FlowState> => {
     const state: FlowState = { ...base, phase: 'failed', error, finishedAt: deps.now() };
     await deps.save(state);
