@@ -4,7 +4,7 @@
  * its neighbours wire it to the browser.
  */
 import browser from 'webextension-polyfill';
-import { finishCompletion, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
+import { finishCompletion, newFlowBase, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
 import { appError, type AppError } from '../shared/errors';
 import { parseCommand, type Command, type CommandReply } from '../shared/messages';
 import { flowBase, IDLE, isFlowRunning, type FlowState } from '../shared/state';
@@ -110,17 +110,10 @@ async function focusRunningFlow(): Promise<CommandReply> {
   return { ok: true };
 }
 
+/** A flow that could not start (not configured, no permission) is reported like any other. */
 async function reportFailure(request: FlowRequest, error: AppError): Promise<CommandReply> {
-  const now = Date.now();
-  await saveFlow({
-    flowId: crypto.randomUUID(),
-    kind: request.kind,
-    ...(request.integrationId ? { integrationId: request.integrationId } : {}),
-    startedAt: now,
-    phase: 'failed',
-    error,
-    finishedAt: now,
-  });
+  const base = newFlowBase(request, { newId: () => crypto.randomUUID(), now: Date.now });
+  await saveFlow({ ...base, phase: 'failed', error, finishedAt: base.startedAt });
   return { ok: false, error };
 }
 
@@ -201,17 +194,13 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
 browser.alarms.onAlarm.addListener((alarm) => {
   if (alarm.name.startsWith(HEALTH_ALARM)) void checkHealth();
   if (alarm.name === RETRY_ALARM) void recoverInterruptedFlow();
-// Also on every start of the worker or event page: install and startup events are not always
-// delivered to a listener registered by a module (Firefox's temporary installs); idempotent.
-void scheduleHealthChecks();
 });
 
-browser.runtime.onStartup.addListener(() => {
-  void scheduleHealthChecks().then(checkHealth);
-});
+// The alarm itself is (re)scheduled at the bottom of this file, on every start.
+browser.runtime.onStartup.addListener(() => void checkHealth());
 
 browser.runtime.onInstalled.addListener(({ reason }) => {
-  void scheduleHealthChecks().then(checkHealth);
+  void checkHealth();
   // First run: the admin's next step is pointing the extension at a workspace.
   if (reason === 'install') void browser.runtime.openOptionsPage();
 });
