@@ -8,7 +8,8 @@ import {
 } from '../shared/state';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
 import { errorMessage, t } from '../ui/i18n';
-import { sendCommand, useStoredState } from '../ui/store';
+import { sendCommand } from '../ui/store';
+import { useStoredState } from '../ui/use-stored-state';
 
 type FormProblem = 'url-empty' | 'url-invalid' | 'url-insecure' | 'token-empty' | 'permission-refused';
 

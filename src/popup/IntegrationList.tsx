@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { Component, createRef } from 'preact';
 import { needsAttention, sortForDisplay } from '../shared/health';
 import type { Integration } from '../shared/schemas';
 import type { HealthState, OperationState } from '../shared/state';
@@ -19,13 +19,6 @@ export function IntegrationList({ health, operation, canManage, flowRunning }: P
   // Once per render, not once per row.
   const language = uiLanguage();
   const now = Date.now();
-  const hasList = integrations.length > 0;
-  useEffect(() => {
-    // User Timing, read by `npm run bench`: the cached list is on screen.
-    if (hasList && performance.getEntriesByName('wc:integrations-painted').length === 0) {
-      requestAnimationFrame(() => performance.mark('wc:integrations-painted'));
-    }
-  }, [hasList]);
   return (
     <section aria-labelledby="data-sources-heading">
       <h2 id="data-sources-heading">{t('dataSources')}</h2>
@@ -67,64 +60,70 @@ interface ItemProps {
   busy: boolean;
 }
 
-function IntegrationItem({ integration, language, now, canManage, busy }: ItemProps) {
-  const [confirming, setConfirming] = useState(false);
-  const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+/** A class, not hooks: the popup ships Preact's core only. Local state: the Disconnect confirmation. */
+class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
+  override state = { confirming: false };
+  private cancel = createRef<HTMLButtonElement>();
+
+  override componentDidUpdate(_: ItemProps, previous: { confirming: boolean }) {
     // Keyboard safety: the focus lands on Cancel, not on the destructive button.
-    if (confirming) cancelRef.current?.focus();
-  }, [confirming]);
-  const name = integration.stripeAccountName;
-  const attention = needsAttention(integration);
-  return (
-    <li class={`integration-item ${attention ? 'attention' : ''}`} data-integration-id={integration.id}>
-      <div class="row spread">
-        <strong>{name}</strong>
-        <span class={`status status-${integration.status}`}>{t(`status_${integration.status}`)}</span>
-      </div>
-      <p class="detail">
-        <code>{integration.stripeAccountId}</code> · {integration.livemode ? t('liveMode') : t('testMode')} ·{' '}
-        {integration.lastSyncAt
-          ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), now, language))
-          : t('neverSynced')}
-      </p>
-      {integration.reason && <p class="reason">{integration.reason}</p>}
-      {canManage && !confirming && (
-        <div class="row">
-          {attention && (
-            <button
-              class="primary"
-              disabled={busy}
-              aria-label={t('reauthenticateFor', name)}
-              onClick={() => void sendCommand({ type: 'reauthenticate', integrationId: integration.id })}
-            >
-              {t('reauthenticate')}
-            </button>
-          )}
-          <button disabled={busy} aria-label={t('disconnectFor', name)} onClick={() => setConfirming(true)}>
-            {t('disconnect')}
-          </button>
+    if (this.state.confirming && !previous.confirming) this.cancel.current?.focus();
+  }
+
+  override render({ integration, language, now, canManage, busy }: ItemProps, { confirming }: { confirming: boolean }) {
+    const name = integration.stripeAccountName;
+    const attention = needsAttention(integration);
+    const confirm = (confirming: boolean) => this.setState({ confirming });
+    return (
+      <li class={`integration-item ${attention ? 'attention' : ''}`} data-integration-id={integration.id}>
+        <div class="row spread">
+          <strong>{name}</strong>
+          <span class={`status status-${integration.status}`}>{t(`status_${integration.status}`)}</span>
         </div>
-      )}
-      {confirming && (
-        <div class="confirm" role="group" aria-label={t('disconnectFor', name)}>
-          <p>{t('confirmDisconnect', name)}</p>
+        <p class="detail">
+          <code>{integration.stripeAccountId}</code> · {integration.livemode ? t('liveMode') : t('testMode')} ·{' '}
+          {integration.lastSyncAt
+            ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), now, language))
+            : t('neverSynced')}
+        </p>
+        {integration.reason && <p class="reason">{integration.reason}</p>}
+        {canManage && !confirming && (
           <div class="row">
-            <button
-              class="danger"
-              onClick={() => {
-                setConfirming(false);
-                void sendCommand({ type: 'disconnect', integrationId: integration.id });
-              }}
-            >
+            {attention && (
+              <button
+                class="primary"
+                disabled={busy}
+                aria-label={t('reauthenticateFor', name)}
+                onClick={() => void sendCommand({ type: 'reauthenticate', integrationId: integration.id })}
+              >
+                {t('reauthenticate')}
+              </button>
+            )}
+            <button disabled={busy} aria-label={t('disconnectFor', name)} onClick={() => confirm(true)}>
               {t('disconnect')}
             </button>
-            <button ref={cancelRef} onClick={() => setConfirming(false)}>
-              {t('cancel')}
-            </button>
           </div>
-        </div>
-      )}
-    </li>
-  );
+        )}
+        {confirming && (
+          <div class="confirm" role="group" aria-label={t('disconnectFor', name)}>
+            <p>{t('confirmDisconnect', name)}</p>
+            <div class="row">
+              <button
+                class="danger"
+                onClick={() => {
+                  confirm(false);
+                  void sendCommand({ type: 'disconnect', integrationId: integration.id });
+                }}
+              >
+                {t('disconnect')}
+              </button>
+              <button ref={this.cancel} onClick={() => confirm(false)}>
+                {t('cancel')}
+              </button>
+            </div>
+          </div>
+        )}
+      </li>
+    );
+  }
 }

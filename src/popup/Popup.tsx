@@ -1,28 +1,15 @@
-import { useEffect } from 'preact/hooks';
 import browser from '../ui/browser';
 import type { FlowState, ProfileState, StoredState } from '../shared/state';
 import { isFlowRunning } from '../shared/state';
 import { errorMessage, t } from '../ui/i18n';
-import { resyncStoredState, sendCommand, useStoredState } from '../ui/store';
+import { sendCommand } from '../ui/store';
 import { FlowStatus } from './FlowStatus';
 import { IntegrationList } from './IntegrationList';
 
 const openOptions = () => void browser.runtime.openOptionsPage();
 
-export function Popup() {
-  const state = useStoredState();
-  useEffect(() => {
-    // Render the last known list at once; the service worker refreshes it in the background.
-    void sendCommand({ type: 'popup-opened' });
-  }, []);
-  const running = state?.flow ? isFlowRunning(state.flow) : false;
-  useEffect(() => {
-    if (!running) return undefined;
-    // While a flow runs, also read its progress back every second: Firefox has been seen to miss
-    // storage.onChanged for a page whose window lost focus to Stripe's.
-    const timer = setInterval(resyncStoredState, 1000);
-    return () => clearInterval(timer);
-  }, [running]);
+/** The popup for a stored state (`null` while it is being read); main.tsx renders it on each change. */
+export function Popup({ state }: { state: StoredState | null }) {
   return (
     <main aria-busy={state === null}>
       <h1>{t('extName')}</h1>

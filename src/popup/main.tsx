@@ -1,10 +1,29 @@
 import { render } from 'preact';
-import '../ui/base.css';
 import './popup.css';
+import { isFlowRunning, type StoredState } from '../shared/state';
 import { localizeDocument } from '../ui/document';
+import { resyncStoredState, sendCommand, watchStoredState } from '../ui/store';
 import { Popup } from './Popup';
 
 localizeDocument('popupTitle');
 // Opened from a notification as a tab: same page, page-sized.
 if (new URLSearchParams(location.search).get('view') === 'tab') document.body.classList.add('tab');
-render(<Popup />, document.getElementById('app')!);
+
+// One direction: the service worker writes state, the popup renders it, on every change.
+const app = document.getElementById('app')!;
+let flowPoll: ReturnType<typeof setInterval> | undefined;
+render(<Popup state={null} />, app);
+watchStoredState((state: StoredState) => {
+  render(<Popup state={state} />, app);
+  if (state.health?.integrations.length && performance.getEntriesByName('wc:integrations-painted').length === 0) {
+    // User Timing, read by `npm run bench`: the cached list is on screen.
+    requestAnimationFrame(() => performance.mark('wc:integrations-painted'));
+  }
+  // While a flow runs, also read its progress back every second: Firefox has been seen to miss
+  // storage.onChanged for a page whose window lost focus to Stripe's.
+  const running = state.flow ? isFlowRunning(state.flow) : false;
+  if (running && !flowPoll) flowPoll = setInterval(resyncStoredState, 1000);
+  if (!running && flowPoll) flowPoll = void clearInterval(flowPoll);
+});
+// Render the last known list at once; the service worker refreshes it in the background.
+void sendCommand({ type: 'popup-opened' });

@@ -18,6 +18,11 @@ describe('bundle size budgets (production build, gzip)', () => {
     expect(sizes.popupGzipBytes).toBeLessThanOrEqual(BUDGETS.popupGzipBytes);
   });
 
+  it(`the popup loads at most ${BUDGETS.popupToBaselineRatio}× a bare Preact hello-world built the same way`, () => {
+    expect(sizes.baselineGzipBytes).toBeGreaterThan(3000);
+    expect(sizes.popupGzipBytes / sizes.baselineGzipBytes).toBeLessThanOrEqual(BUDGETS.popupToBaselineRatio);
+  });
+
   it(`the service worker loads at most ${BUDGETS.serviceWorkerGzipBytes} bytes`, () => {
     expect(sizes.serviceWorkerGzipBytes).toBeGreaterThan(1000);
     expect(sizes.serviceWorkerGzipBytes).toBeLessThanOrEqual(BUDGETS.serviceWorkerGzipBytes);
