@@ -3,7 +3,7 @@
  * no storage write), sets the badge, and notifies each break once.
  */
 import browser from 'webextension-polyfill';
-import { badgeFor, notificationsDue } from '../shared/health';
+import { badgeFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
 import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
 import { readState, writeState } from './storage';

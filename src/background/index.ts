@@ -4,10 +4,10 @@
  * its neighbours wire it to the browser.
  */
 import browser from 'webextension-polyfill';
-import { finishCompletion, newFlowBase, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
+import { finishCompletion, flowBase, newFlowBase, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
 import { appError, type AppError } from '../shared/errors';
 import { parseCommand, type Command, type CommandReply } from '../shared/messages';
-import { flowBase, IDLE, isFlowRunning, type FlowState } from '../shared/state';
+import { IDLE, isFlowRunning, type FlowState } from '../shared/state';
 import { parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
 import {
   checkHealth,

@@ -8,12 +8,12 @@ import { IntegrationList } from './IntegrationList';
 
 const openOptions = () => void browser.runtime.openOptionsPage();
 
-/** The popup for a stored state (`null` while it is being read); main.tsx renders it on each change. */
-export function Popup({ state }: { state: StoredState | null }) {
+/** The popup for the stored state; main.tsx renders it once that is read, and on each change. */
+export function Popup({ state }: { state: StoredState }) {
   return (
-    <main aria-busy={state === null}>
+    <main>
       <h1>{t('extName')}</h1>
-      {state && <PopupBody state={state} />}
+      <PopupBody state={state} />
     </main>
   );
 }

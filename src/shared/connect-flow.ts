@@ -7,7 +7,7 @@ import { checkAuthorizeUrl } from './authorize-url';
 import { appError, type AppError } from './errors';
 import { parseStripeRedirect } from './redirect';
 import { nextRetryDelay } from './retry';
-import { flowBase, type FlowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
+import { type FlowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
 import type { WorkspaceApi } from './workspace-api';
 
 export interface FlowDeps {
@@ -28,6 +28,12 @@ export interface FlowRequest {
   integrationId?: string;
 }
 
+/** The identity of a flow without its phase, to move it to another phase. */
+export function flowBase(flow: Exclude<FlowState, { phase: 'idle' }>): FlowBase {
+  const { flowId, kind, integrationId, startedAt } = flow;
+  return { flowId, kind, startedAt, ...(integrationId ? { integrationId } : {}) };
+}
+
 /** A new flow's identity: what every phase of it carries. */
 export function newFlowBase(request: FlowRequest, deps: Pick<FlowDeps, 'newId' | 'now'>): FlowBase {
   return {
@@ -46,11 +52,14 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
     return state;
   };
 
-  await deps.save({ ...base, phase: 'starting' });
+  // Progress that recovery does not depend on is written while the next step runs, not before it:
+  // writes keep their order, and only the pending completion must be stored before it is sent.
+  const starting = deps.save({ ...base, phase: 'starting' });
   const session = await deps.api.createConnectSession({
     redirectUri: deps.redirectUri,
     ...(request.integrationId ? { integrationId: request.integrationId } : {}),
   });
+  await starting;
   if (!session.ok) return fail(session.error);
 
   const checked = checkAuthorizeUrl(session.value.authorizeUrl, {
@@ -59,13 +68,15 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
   });
   if (!checked.ok) return fail(checked.error);
 
-  await deps.save({ ...base, phase: 'authorizing', sessionId: session.value.id });
+  const authorizing = deps.save({ ...base, phase: 'authorizing', sessionId: session.value.id });
   let responseUrl: string;
   try {
     responseUrl = await deps.launchWebAuthFlow(checked.value.url);
   } catch (cause) {
+    await authorizing;
     return fail(classifyWebAuthFlowError(cause));
   }
+  await authorizing;
 
   const outcome = parseStripeRedirect(responseUrl, {
     redirectUri: deps.redirectUri,

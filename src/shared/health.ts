@@ -1,6 +1,7 @@
 /**
- * Integration health as the toolbar shows it: which integrations need the admin, in which order,
- * what the badge says, and which breaks have not been notified yet. Pure: no `browser.*`.
+ * Which integrations need the admin, and in which order the popup lists them. Pure: no
+ * `browser.*`. (The badge and notifications, which only the service worker needs, are in
+ * alerts.ts, so the popup does not load them.)
  */
 import type { Integration, IntegrationStatus } from './schemas';
 
@@ -19,35 +20,4 @@ export function sortForDisplay(integrations: readonly Integration[]): Integratio
       byName(a.stripeAccountName, b.stripeAccountName) ||
       byName(a.id, b.id),
   );
-}
-
-export interface Badge {
-  /** Empty when nothing needs attention: no badge at all. */
-  text: string;
-  /** Names of the integrations that need attention, for the tooltip. */
-  names: string[];
-}
-
-export function badgeFor(integrations: readonly Integration[]): Badge {
-  const attention = sortForDisplay(integrations).filter(needsAttention);
-  return {
-    text: attention.length === 0 ? '' : attention.length > 99 ? '99+' : String(attention.length),
-    names: attention.map((i) => i.stripeAccountName),
-  };
-}
-
-/**
- * Which breaks to notify: each integration once when it becomes expired, revoked or broken, and
- * again only after it has been active in between.
- */
-export function notificationsDue(
-  integrations: readonly Integration[],
-  alreadyNotified: readonly string[],
-): { due: Integration[]; notified: string[] } {
-  const before = new Set(alreadyNotified);
-  const broken = integrations.filter(needsAttention);
-  return {
-    due: broken.filter((i) => !before.has(i.id)),
-    notified: broken.map((i) => i.id).sort(),
-  };
 }

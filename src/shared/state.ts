@@ -68,12 +68,6 @@ export type FlowState =
   | (FlowBase & { phase: 'succeeded'; integration: Integration; finishedAt: number })
   | (FlowBase & { phase: 'failed'; error: AppError; finishedAt: number });
 
-/** The identity of a flow without its phase, to move it to another phase. */
-export function flowBase(flow: Exclude<FlowState, { phase: 'idle' }>): FlowBase {
-  const { flowId, kind, integrationId, startedAt } = flow;
-  return { flowId, kind, startedAt, ...(integrationId ? { integrationId } : {}) };
-}
-
 export const IDLE: FlowState = { phase: 'idle' };
 
 export type RunningFlow = Extract<FlowState, { phase: 'starting' | 'authorizing' | 'completing' }>;

@@ -18,7 +18,7 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
     current = next;
     if (alive) listener(next);
   };
-  void browser.storage.local.get([...STORAGE_KEYS]).then((stored) => {
+  void firstRead().then((stored) => {
     performance.mark('wc:state-loaded'); // User Timing, read by `npm run bench`
     // A change may have arrived before the first read: it is newer, so it wins.
     publish({ ...(stored as StoredState), ...current });
@@ -47,8 +47,16 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
   };
 }
 
+/** The popup's early read (public/preload-state.js), taken once; otherwise a read now. */
+function firstRead(): Promise<Record<string, unknown>> {
+  const early = globalThis as { workspaceConnectStoredState?: Promise<Record<string, unknown>> };
+  const read = early.workspaceConnectStoredState;
+  delete early.workspaceConnectStoredState;
+  return read ? read.then(pick, () => browser.storage.local.get([...STORAGE_KEYS])) : browser.storage.local.get([...STORAGE_KEYS]);
+}
+
 /** The stored keys of a state, in storage's own order, to compare it with a fresh read. */
-function pick(state: StoredState | null): Partial<StoredState> {
+function pick(state: Partial<StoredState> | null): Partial<StoredState> {
   const picked: Record<string, unknown> = {};
   for (const key of [...STORAGE_KEYS].sort()) {
     if (state && state[key] !== undefined) picked[key] = state[key];

@@ -51,7 +51,7 @@ describe('pages without a native `browser` (Chromium before 148)', () => {
   it('with a native `browser`, the popup does not load the polyfill', async () => {
     const popup = await world.browser.newPage();
     await popup.goto(world.extensionUrl('src/popup/index.html'));
-    await popup.waitForSelector('main[aria-busy=false]');
+    await popup.waitForSelector('main');
     expect(await polyfillLoaded(popup)).toBe(false);
   });
 });

@@ -151,7 +151,7 @@ export async function configureWorkspace(
 /** The popup, opened as a tab: the same page the toolbar button shows. */
 export async function openPopup(world: World): Promise<Page> {
   const page = await openExtensionPage(world, 'src/popup/index.html');
-  await page.waitForSelector('main[aria-busy=false]');
+  await page.waitForSelector('main');
   return page;
 }
 

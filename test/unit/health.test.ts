@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { badgeFor, notificationsDue, sortForDisplay } from '../../src/shared/health';
+import { badgeFor, notificationsDue } from '../../src/shared/alerts';
+import { sortForDisplay } from '../../src/shared/health';
 import type { Integration, IntegrationStatus } from '../../src/shared/schemas';
 import { integrationFixture } from './fixtures';
 
