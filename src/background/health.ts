@@ -3,7 +3,7 @@
  * no storage write), sets the badge, and notifies each break once.
  */
 import browser from 'webextension-polyfill';
-import { badgeFor, notificationsDue } from '../shared/alerts';
+import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
 import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
 import { readState, writeState } from './storage';
@@ -55,7 +55,11 @@ export async function showBadge(integrations: readonly Integration[]): Promise<v
   await browser.action.setBadgeText({ text: badge.text });
   if (badge.text) await browser.action.setBadgeBackgroundColor({ color: WARNING_COLOUR });
   await browser.action.setTitle({
-    title: badge.names.length ? t('badgeTitleAttention', badge.names.join(', ')) : t('actionTitle'),
+    title: !badge.names.length
+      ? t('actionTitle')
+      : badge.more
+        ? t('badgeTitleAttentionMore', [badge.names.join(', '), String(badge.more)])
+        : t('badgeTitleAttention', badge.names.join(', ')),
   });
 }
 
@@ -64,12 +68,20 @@ async function notifyBreaks(integrations: readonly Integration[]): Promise<void>
   const { due, notified: next } = notificationsDue(integrations, notified);
   // Remember before showing: a worker stopped in between must not notify twice.
   if (next.join() !== [...notified].sort().join()) await writeState({ notified: next });
-  for (const integration of due) {
-    await browser.notifications.create(`${NOTIFICATION_PREFIX}${integration.id}`, {
+  for (const notice of noticesFor(due)) {
+    const [id, title, message] =
+      notice.kind === 'one'
+        ? [
+            notice.integration.id,
+            t('notificationTitle', notice.integration.stripeAccountName),
+            notice.integration.reason ?? t(`status_${notice.integration.status}`),
+          ]
+        : ['many', t('notificationManyTitle', String(notice.count)), t('notificationManyMessage', notice.names.join(', '))];
+    await browser.notifications.create(`${NOTIFICATION_PREFIX}${id}`, {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
-      title: t('notificationTitle', integration.stripeAccountName),
-      message: integration.reason ?? t(`status_${integration.status}`),
+      title,
+      message,
     });
   }
 }

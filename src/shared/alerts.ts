@@ -5,19 +5,37 @@
 import { needsAttention, sortForDisplay } from './health';
 import type { Integration } from './schemas';
 
+/** Names a tooltip or a notification lists before "and N more". */
+export const NAMES_SHOWN = 3;
+
 export interface Badge {
   /** Empty when nothing needs attention: no badge at all. */
   text: string;
-  /** Names of the integrations that need attention, for the tooltip. */
+  /** Names of the first integrations that need attention, for the tooltip. */
   names: string[];
+  /** How many more need attention than `names` lists. */
+  more: number;
 }
 
 export function badgeFor(integrations: readonly Integration[]): Badge {
   const attention = sortForDisplay(integrations).filter(needsAttention);
   return {
     text: attention.length === 0 ? '' : attention.length > 99 ? '99+' : String(attention.length),
-    names: attention.map((i) => i.stripeAccountName),
+    names: attention.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName),
+    more: Math.max(0, attention.length - NAMES_SHOWN),
   };
+}
+
+/** What to notify: one notification per break, or one for them all when many break at once. */
+export type BreakNotice =
+  | { kind: 'one'; integration: Integration }
+  | { kind: 'many'; count: number; names: string[] };
+
+/** Up to NAMES_SHOWN breaks are notified one by one; more at once get one notification, not a storm. */
+export function noticesFor(due: readonly Integration[]): BreakNotice[] {
+  if (due.length <= NAMES_SHOWN) return due.map((integration) => ({ kind: 'one', integration }));
+  const sorted = sortForDisplay(due);
+  return [{ kind: 'many', count: due.length, names: sorted.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName) }];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { badgeFor, notificationsDue } from '../../src/shared/alerts';
+import { badgeFor, noticesFor, notificationsDue } from '../../src/shared/alerts';
 import { sortForDisplay } from '../../src/shared/health';
 import type { Integration, IntegrationStatus } from '../../src/shared/schemas';
 import { integrationFixture } from './fixtures';
@@ -21,10 +21,19 @@ describe('health', () => {
   });
 
   it('counts what needs attention on the badge, and nothing when all is well', () => {
-    expect(badgeFor(list)).toEqual({ text: '3', names: ['Gamma', 'Delta', 'Beta'] });
-    expect(badgeFor([integration('a', 'Alpha', 'active')])).toEqual({ text: '', names: [] });
+    expect(badgeFor(list)).toEqual({ text: '3', names: ['Gamma', 'Delta', 'Beta'], more: 0 });
+    expect(badgeFor([integration('a', 'Alpha', 'active')])).toEqual({ text: '', names: [], more: 0 });
     const many = Array.from({ length: 120 }, (_, n) => integration(String(n), `N${n}`, 'expired'));
-    expect(badgeFor(many).text).toBe('99+');
+    // The tooltip names the first three and counts the rest.
+    expect(badgeFor(many)).toEqual({ text: '99+', names: ['N0', 'N1', 'N2'], more: 117 });
+  });
+
+  it('notifies up to three breaks one by one, and more at once in one notification', () => {
+    const broken = list.filter((i) => i.status !== 'active');
+    expect(noticesFor(broken)).toEqual(broken.map((i) => ({ kind: 'one', integration: i })));
+    const storm = Array.from({ length: 25 }, (_, n) => integration(String(n), `Store ${25 - n}`, 'expired'));
+    expect(noticesFor(storm)).toEqual([{ kind: 'many', count: 25, names: ['Store 1', 'Store 2', 'Store 3'] }]);
+    expect(noticesFor([])).toEqual([]);
   });
 
   it('notifies each break once, and again only after the integration recovered', () => {
