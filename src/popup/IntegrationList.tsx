@@ -2,6 +2,7 @@ import { Component, createRef } from 'preact';
 import { needsAttention, sortForDisplay } from '../shared/health';
 import type { Integration } from '../shared/schemas';
 import type { HealthState, OperationState } from '../shared/state';
+import { afterNextPaint } from '../ui/after-paint';
 import { errorMessage, t, uiLanguage } from '../ui/i18n';
 import { sendCommand } from '../ui/store';
 import { formatSince } from '../ui/time';
@@ -35,11 +36,9 @@ export class IntegrationList extends Component<Props, { limit: number }> {
   override componentDidUpdate() {
     const more = this.state.limit < this.sorted.rows.length;
     if (!more && performance.getEntriesByName(ALL_ROWS_MARK).length > 0) return;
-    // Once the frame showing these rows is painted (a task after its animation frame), the next
-    // slice; after the last one, a User Timing mark for `npm run bench`.
-    requestAnimationFrame(() =>
-      setTimeout(() => (more ? this.setState({ limit: this.state.limit + MORE_ROWS }) : performance.mark(ALL_ROWS_MARK))),
-    );
+    // Once the frame showing these rows is painted, the next slice; after the last one, a User
+    // Timing mark for `npm run bench`.
+    afterNextPaint(() => (more ? this.setState({ limit: this.state.limit + MORE_ROWS }) : performance.mark(ALL_ROWS_MARK)));
   }
 
   /** Sorted once per list the worker wrote, not once per render; `now` is taken with it. */

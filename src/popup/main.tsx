@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import './popup.css';
 import { isFlowRunning, type StoredState } from '../shared/state';
+import { afterNextPaint } from '../ui/after-paint';
 import { localizeDocument } from '../ui/document';
 import { resyncStoredState, sendCommand, watchStoredState } from '../ui/store';
 import { Popup } from './Popup';
@@ -17,10 +18,9 @@ watchStoredState((state: StoredState) => {
   render(<Popup state={state} />, app);
   if (firstRender) {
     firstRender = false;
-    // Once the cached state is on screen (a task after the next animation frame runs after its
-    // paint), ask the service worker to refresh it: waking the worker is work the first paint
-    // need not wait for.
-    requestAnimationFrame(() => setTimeout(() => void sendCommand({ type: 'popup-opened' })));
+    // Once the cached state is on screen, ask the service worker to refresh it: waking the worker
+    // is work the first paint need not wait for.
+    afterNextPaint(() => void sendCommand({ type: 'popup-opened' }));
   }
   // While a flow runs, also read its progress back every second: Firefox has been seen to miss
   // storage.onChanged for a page whose window lost focus to Stripe's.
