@@ -58,6 +58,16 @@ export async function startWorld(
 }
 
 /**
+ * Where a page is, or '' if it cannot say within a second: over WebDriver BiDi an evaluation sent
+ * while the page navigates can wait forever, so a poll must not rest on one.
+ */
+const locationOf = (page: Page): Promise<string> =>
+  Promise.race([
+    page.evaluate(() => location.href).catch(() => ''),
+    new Promise<string>((resolve) => setTimeout(() => resolve(''), 1000)),
+  ]);
+
+/**
  * Opens one of the extension's pages in a new tab. WebDriver BiDi (Firefox) may not navigate to
  * moz-extension: URLs, so there a loopback page follows a link to it (development builds make the
  * pages web-accessible to loopback for this).
@@ -74,7 +84,7 @@ export async function openExtensionPage(world: World, path: string): Promise<Pag
     for (;;) {
       for (const page of await world.browser.pages()) {
         if (before.has(page)) continue;
-        if ((await page.evaluate(() => location.href).catch(() => '')).startsWith(target)) {
+        if ((await locationOf(page)).startsWith(target)) {
           page.setDefaultTimeout(15_000);
           await page.bringToFront();
           return page;
@@ -97,13 +107,16 @@ export async function openExtensionPage(world: World, path: string): Promise<Pag
     // to the settings (development builds make the pages web-accessible to loopback for this).
     await page.goto(`${world.server.emulator!.url}/__emulator/deauthorizations`);
     const target = world.extensionUrl(path);
-    await page.evaluate((url) => {
-      location.href = url;
-    }, target);
+    // Not awaited as such: the navigation it starts can leave the evaluation unanswered.
+    await Promise.race([
+      page.evaluate((url) => {
+        location.href = url;
+      }, target).catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, 1000)),
+    ]);
     // Ask the page itself: puppeteer's page.url() can miss a navigation the page started.
-    const where = () => page.evaluate(() => location.href).catch(() => '');
     const deadline = Date.now() + 10_000;
-    while (!(await where()).startsWith(target)) {
+    while (!(await locationOf(page)).startsWith(target)) {
       if (Date.now() > deadline) throw new Error(`could not open ${target}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
