@@ -68,7 +68,7 @@ async function notifyBreaks(integrations: readonly Integration[]): Promise<void>
   const { due, notified: next } = notificationsDue(integrations, notified);
   // Remember before showing: a worker stopped in between must not notify twice.
   if (next.join() !== [...notified].sort().join()) await writeState({ notified: next });
-  for (const notice of noticesFor(due)) {
+  for (const notice of noticesFor(due, next.length)) {
     const [id, title, message] =
       notice.kind === 'one'
         ? [

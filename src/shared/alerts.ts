@@ -31,11 +31,14 @@ export type BreakNotice =
   | { kind: 'one'; integration: Integration }
   | { kind: 'many'; count: number; names: string[] };
 
-/** Up to NAMES_SHOWN breaks are notified one by one; more at once get one notification, not a storm. */
-export function noticesFor(due: readonly Integration[]): BreakNotice[] {
+/**
+ * Up to NAMES_SHOWN new breaks are notified one by one; more at once get one notification, not a
+ * storm. It counts everything that needs attention (as the badge does) and names the new breaks.
+ */
+export function noticesFor(due: readonly Integration[], needingAttention: number): BreakNotice[] {
   if (due.length <= NAMES_SHOWN) return due.map((integration) => ({ kind: 'one', integration }));
   const sorted = sortForDisplay(due);
-  return [{ kind: 'many', count: due.length, names: sorted.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName) }];
+  return [{ kind: 'many', count: Math.max(needingAttention, due.length), names: sorted.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName) }];
 }
 
 /**

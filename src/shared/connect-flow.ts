@@ -52,9 +52,11 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
     return state;
   };
 
-  // Progress that recovery does not depend on is written while the next step runs, not before it:
-  // writes keep their order, and only the pending completion must be stored before it is sent.
-  const starting = deps.save({ ...base, phase: 'starting' });
+  // Progress that recovery does not depend on is written while the next step runs, not before it
+  // (writes keep their order); only the pending completion must be stored before it is sent. A
+  // progress write that fails costs a progress message, never the flow (nor the admin's grant).
+  const progress = (flow: FlowState) => deps.save(flow).catch(() => undefined);
+  const starting = progress({ ...base, phase: 'starting' });
   const session = await deps.api.createConnectSession({
     redirectUri: deps.redirectUri,
     ...(request.integrationId ? { integrationId: request.integrationId } : {}),
@@ -68,7 +70,7 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
   });
   if (!checked.ok) return fail(checked.error);
 
-  const authorizing = deps.save({ ...base, phase: 'authorizing', sessionId: session.value.id });
+  const authorizing = progress({ ...base, phase: 'authorizing', sessionId: session.value.id });
   let responseUrl: string;
   try {
     responseUrl = await deps.launchWebAuthFlow(checked.value.url);

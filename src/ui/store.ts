@@ -13,16 +13,12 @@ const resyncs = new Set<() => void>();
  */
 export function watchStoredState(listener: (state: StoredState) => void): () => void {
   let alive = true;
+  let loaded = false;
   let current: StoredState | null = null;
   const publish = (next: StoredState) => {
     current = next;
     if (alive) listener(next);
   };
-  void firstRead().then((stored) => {
-    performance.mark('wc:state-loaded'); // User Timing, read by `npm run bench`
-    // A change may have arrived before the first read: it is newer, so it wins.
-    publish({ ...(stored as StoredState), ...current });
-  });
   // A safety net under `onChanged`, which Firefox has been seen to miss for a page: what the
   // worker wrote while carrying out a command is read back when its reply arrives. Unchanged
   // state publishes nothing, so nothing re-renders.
@@ -31,13 +27,24 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
       if (JSON.stringify(pick(stored as StoredState)) !== JSON.stringify(pick(current))) publish(stored as StoredState);
     });
   resyncs.add(resync);
+  void firstRead().then((read) => {
+    performance.mark('wc:state-loaded'); // User Timing, read by `npm run bench`
+    loaded = true;
+    // A change that arrived before the first read is newer, so it wins.
+    publish({ ...read, ...current });
+    // The popup's early read was taken before the page listened for changes: read once more.
+    resync();
+  });
   const onChanged = (changes: Record<string, Storage.StorageChange>, area: string) => {
     if (area !== 'local') return;
     const update: Partial<StoredState> = {};
     for (const key of STORAGE_KEYS) {
       if (key in changes) (update as Record<string, unknown>)[key] = changes[key]?.newValue;
     }
-    if (Object.keys(update).length > 0) publish({ ...current, ...update });
+    if (Object.keys(update).length === 0) return;
+    // Before the first read, a change is kept, not shown: half a state would render wrong.
+    if (loaded) publish({ ...current, ...update });
+    else current = { ...current, ...update };
   };
   browser.storage.onChanged.addListener(onChanged);
   return () => {
@@ -48,11 +55,11 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
 }
 
 /** The popup's early read (public/preload-state.js), taken once; otherwise a read now. */
-function firstRead(): Promise<Record<string, unknown>> {
-  const early = globalThis as { workspaceConnectStoredState?: Promise<Record<string, unknown>> };
-  const read = early.workspaceConnectStoredState;
-  delete early.workspaceConnectStoredState;
-  return read ? read.then(pick, () => browser.storage.local.get([...STORAGE_KEYS])) : browser.storage.local.get([...STORAGE_KEYS]);
+async function firstRead(): Promise<StoredState> {
+  const holder = globalThis as { workspaceConnectStoredState?: Promise<StoredState> };
+  const early = holder.workspaceConnectStoredState;
+  delete holder.workspaceConnectStoredState;
+  return (await early?.then(pick, () => null)) ?? ((await browser.storage.local.get([...STORAGE_KEYS]).catch(() => ({}))) as StoredState);
 }
 
 /** The stored keys of a state, in storage's own order, to compare it with a fresh read. */

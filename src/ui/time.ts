@@ -2,7 +2,8 @@ const formats = new Map<string, Intl.RelativeTimeFormat>();
 
 /** "5 minutes ago" in the browser's language. */
 export function formatSince(thenMs: number, nowMs: number, language: string): string {
-  const seconds = Math.round((thenMs - nowMs) / 1000);
+  // Never "in 2 minutes": a workspace clock ahead of this one reads as "now".
+  const seconds = Math.min(0, Math.round((thenMs - nowMs) / 1000));
   // Building a formatter costs far more than using one: one per language, not one per row.
   let format = formats.get(language);
   if (!format) {

@@ -68,6 +68,23 @@ const locationOf = (page: Page): Promise<string> =>
   ]);
 
 /**
+ * Firefox over BiDi: a navigation to a loopback page now and then never reports its load (about
+ * once in 40 here), so `goto` would wait for ever. Ask the page where it is instead, and navigate
+ * again if it did not get there.
+ */
+async function gotoLoopback(page: Page, url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await Promise.race([page.goto(url).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline) {
+      if ((await locationOf(page)).startsWith(url)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (attempt === 3) throw new Error(`could not open ${url}`);
+  }
+}
+
+/**
  * Opens one of the extension's pages in a new tab. WebDriver BiDi (Firefox) may not navigate to
  * moz-extension: URLs, so there a loopback page follows a link to it (development builds make the
  * pages web-accessible to loopback for this).
@@ -105,7 +122,7 @@ export async function openExtensionPage(world: World, path: string): Promise<Pag
   } else {
     // WebDriver BiDi may not navigate to moz-extension: URLs, so a loopback page follows a link
     // to the settings (development builds make the pages web-accessible to loopback for this).
-    await page.goto(`${world.server.emulator!.url}/__emulator/deauthorizations`);
+    await gotoLoopback(page, `${world.server.emulator!.url}/__emulator/deauthorizations`);
     const target = world.extensionUrl(path);
     // Not awaited as such: the navigation it starts can leave the evaluation unanswered.
     await Promise.race([

@@ -30,10 +30,11 @@ describe('health', () => {
 
   it('notifies up to three breaks one by one, and more at once in one notification', () => {
     const broken = list.filter((i) => i.status !== 'active');
-    expect(noticesFor(broken)).toEqual(broken.map((i) => ({ kind: 'one', integration: i })));
+    expect(noticesFor(broken, 3)).toEqual(broken.map((i) => ({ kind: 'one', integration: i })));
     const storm = Array.from({ length: 25 }, (_, n) => integration(String(n), `Store ${25 - n}`, 'expired'));
-    expect(noticesFor(storm)).toEqual([{ kind: 'many', count: 25, names: ['Store 1', 'Store 2', 'Store 3'] }]);
-    expect(noticesFor([])).toEqual([]);
+    // It counts all that need attention (30 here, 5 of them already notified) and names new ones.
+    expect(noticesFor(storm, 30)).toEqual([{ kind: 'many', count: 30, names: ['Store 1', 'Store 2', 'Store 3'] }]);
+    expect(noticesFor([], 2)).toEqual([]);
   });
 
   it('notifies each break once, and again only after the integration recovered', () => {
