@@ -108,8 +108,7 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
 
   /** Rows whose integration, flags and state are unchanged are not rendered again. */
   override shouldComponentUpdate(next: ItemProps, nextState: { confirming: boolean }) {
-    const props = this.props as ItemProps & Record<string, unknown>;
-    return nextState.confirming !== this.state.confirming || (Object.keys(next) as Array<keyof ItemProps>).some((key) => next[key] !== props[key]);
+    return nextState.confirming !== this.state.confirming || (Object.keys(next) as Array<keyof ItemProps>).some((key) => next[key] !== this.props[key]);
   }
 
   override componentDidUpdate(_: ItemProps, previous: { confirming: boolean }) {

@@ -8,6 +8,9 @@ import type { Integration } from './schemas';
 /** Names a tooltip or a notification lists before "and N more". */
 export const NAMES_SHOWN = 3;
 
+/** The first NAMES_SHOWN account names of a list already in display order. */
+const firstNames = (sorted: readonly Integration[]): string[] => sorted.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName);
+
 export interface Badge {
   /** Empty when nothing needs attention: no badge at all. */
   text: string;
@@ -21,7 +24,7 @@ export function badgeFor(integrations: readonly Integration[]): Badge {
   const attention = sortForDisplay(integrations).filter(needsAttention);
   return {
     text: attention.length === 0 ? '' : attention.length > 99 ? '99+' : String(attention.length),
-    names: attention.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName),
+    names: firstNames(attention),
     more: Math.max(0, attention.length - NAMES_SHOWN),
   };
 }
@@ -37,8 +40,7 @@ export type BreakNotice =
  */
 export function noticesFor(due: readonly Integration[], needingAttention: number): BreakNotice[] {
   if (due.length <= NAMES_SHOWN) return due.map((integration) => ({ kind: 'one', integration }));
-  const sorted = sortForDisplay(due);
-  return [{ kind: 'many', count: Math.max(needingAttention, due.length), names: sorted.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName) }];
+  return [{ kind: 'many', count: Math.max(needingAttention, due.length), names: firstNames(sortForDisplay(due)) }];
 }
 
 /**

@@ -18,7 +18,10 @@ export interface FlowDeps {
   launchWebAuthFlow(url: string): Promise<string>;
   newId(): string;
   now(): number;
-  /** Persists progress so that every popup renders it and a restarted worker can resume. */
+  /**
+   * Persists progress so that every popup renders it and a restarted worker can resume. Writes
+   * land in the order they are called (storage queues them), whether or not each is awaited.
+   */
   save(state: FlowState): Promise<void>;
   sleep(ms: number): Promise<void>;
 }
@@ -52,16 +55,16 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
     return state;
   };
 
-  // Progress that recovery does not depend on is written while the next step runs, not before it
-  // (writes keep their order); only the pending completion must be stored before it is sent. A
-  // progress write that fails costs a progress message, never the flow (nor the admin's grant).
-  const progress = (flow: FlowState) => deps.save(flow).catch(() => undefined);
-  const starting = progress({ ...base, phase: 'starting' });
+  // Progress that recovery does not depend on is not waited for: writes land in call order, so it
+  // is stored before anything written after it, and the next step runs meanwhile. Only the pending
+  // completion must be stored before it is sent. A progress write that fails costs a progress
+  // message, never the flow (nor the admin's grant).
+  const progress = (flow: FlowState) => void deps.save(flow).catch(() => undefined);
+  progress({ ...base, phase: 'starting' });
   const session = await deps.api.createConnectSession({
     redirectUri: deps.redirectUri,
     ...(request.integrationId ? { integrationId: request.integrationId } : {}),
   });
-  await starting;
   if (!session.ok) return fail(session.error);
 
   const checked = checkAuthorizeUrl(session.value.authorizeUrl, {
@@ -70,15 +73,13 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
   });
   if (!checked.ok) return fail(checked.error);
 
-  const authorizing = progress({ ...base, phase: 'authorizing', sessionId: session.value.id });
+  progress({ ...base, phase: 'authorizing', sessionId: session.value.id });
   let responseUrl: string;
   try {
     responseUrl = await deps.launchWebAuthFlow(checked.value.url);
   } catch (cause) {
-    await authorizing;
     return fail(classifyWebAuthFlowError(cause));
   }
-  await authorizing;
 
   const outcome = parseStripeRedirect(responseUrl, {
     redirectUri: deps.redirectUri,
