@@ -97,6 +97,8 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const failingAccounts = new Set<string>();
   /** Set by tests: how the next sign-in redirects back (a Stripe error, or a forged state). */
   let nextRedirect: { error?: string; errorDescription?: string; state?: string } | null = null;
+  /** Delays (ms) for the next code exchanges, one each. */
+  const slowTokenExchanges: number[] = [];
   let webhookUrl: string | null = null;
 
   const isConnected = (accountId: string) => [...activeTokens.values()].includes(accountId);
@@ -217,6 +219,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
 
     if (route === 'POST /oauth/token') {
       if (!authorized(req)) return oauthError(res, 401, 'invalid_client', 'Invalid API key provided');
+      if (slowTokenExchanges.length > 0) await new Promise((resolve) => setTimeout(resolve, slowTokenExchanges.shift()));
       const form = new URLSearchParams(await readBody(req));
       if (form.get('grant_type') !== 'authorization_code') {
         return oauthError(res, 400, 'unsupported_grant_type', 'Only authorization_code is emulated');
@@ -303,6 +306,12 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     }
 
     if (route === 'GET /__emulator/deauthorizations') return sendJson(res, 200, { deauthorizations });
+    if (route === 'POST /__emulator/slow-token') {
+      // Stripe taking its time: the next code exchange answers only after `delayMs`.
+      const { delayMs = 20_000 } = JSON.parse((await readBody(req)) || '{}') as { delayMs?: number };
+      slowTokenExchanges.push(delayMs);
+      return sendJson(res, 200, { delayMs });
+    }
     if (route === 'POST /__emulator/next-redirect') {
       nextRedirect = JSON.parse((await readBody(req)) || '{}') as typeof nextRedirect;
       return sendJson(res, 200, { nextRedirect });

@@ -47,7 +47,9 @@ export function createStripeGateway(config: StripeConnectConfig): StripeGateway 
   const emulator = config.emulatorUrl ? new URL(config.emulatorUrl) : null;
   const stripe = new Stripe(config.secretKey, {
     maxNetworkRetries: 1,
-    timeout: 10_000,
+    // Long enough for a slow Stripe: the extension gives up on an answer sooner (15 s) and retries
+    // with the same Idempotency-Key, which this workspace answers 409 until the first is done.
+    timeout: 30_000,
     ...(emulator
       ? {
           host: emulator.hostname,

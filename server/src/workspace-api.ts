@@ -34,6 +34,8 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   const iso = () => new Date(now()).toISOString();
   /** One completion per session at a time, so a retry never races the original. */
   const sessionLocks = new Map<string, Promise<unknown>>();
+  /** Idempotency keys whose first request is still being worked on (IETF Idempotency-Key draft). */
+  const keysInFlight = new Set<string>();
 
   function authenticate(req: IncomingMessage): User {
     const header = req.headers.authorization ?? '';
@@ -124,6 +126,28 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       throw new HttpError(400, 'idempotency_key_required', 'Idempotency-Key required', 'Send an Idempotency-Key header of 8 to 255 characters.');
     }
     const body = (await readJsonBody(req)) as Record<string, unknown>;
+    // A retry that overlaps its own first attempt (the client gave up waiting, say) is told to come
+    // back shortly rather than queued: the first attempt's answer is then replayed.
+    const flightKey = `${user.id}:${key}`;
+    if (keysInFlight.has(flightKey)) {
+      throw new HttpError(409, 'idempotency_key_in_use', 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.', { 'Retry-After': '1' });
+    }
+    keysInFlight.add(flightKey);
+    try {
+      await completeSerialized(user, sessionId, key, body, req, res);
+    } finally {
+      keysInFlight.delete(flightKey);
+    }
+  }
+
+  async function completeSerialized(
+    user: User,
+    sessionId: string,
+    key: string,
+    body: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) {
     const previous = sessionLocks.get(sessionId) ?? Promise.resolve();
     const run = previous.then(() => completeLocked(user, sessionId, key, body, languageOf(req)));
     const settled = run.catch(() => undefined);

@@ -44,7 +44,8 @@ async function runHealthCheck(): Promise<void> {
     }
     return;
   }
-  const next: HealthState = { integrations: answer.value.integrations, etag: answer.value.etag, checkedAt: Date.now() };
+  const { integrations, unreadable, etag } = answer.value;
+  const next: HealthState = { integrations, etag, checkedAt: Date.now(), ...(unreadable ? { unreadable } : {}) };
   await writeState({ health: next });
   await showBadge(next.integrations);
   await notifyBreaks(next.integrations);

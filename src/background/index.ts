@@ -7,7 +7,7 @@ import browser from 'webextension-polyfill';
 import { finishCompletion, flowBase, newFlowBase, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
 import { appError, type AppError } from '../shared/errors';
 import { parseCommand, type Command, type CommandReply } from '../shared/messages';
-import { IDLE, isFlowRunning, type FlowState } from '../shared/state';
+import { IDLE, isFlowRunning, type FlowState, type RunningFlow } from '../shared/state';
 import { parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
 import {
   checkHealth,
@@ -41,18 +41,45 @@ async function checkProfile(): Promise<CommandReply> {
   return me.ok ? { ok: true } : { ok: false, error: me.error };
 }
 
-/** The flow this worker is running; a flow in storage without one here was cut off. */
-let runningFlow: Promise<FlowState> | null = null;
+/**
+ * The flow this worker is running, and the admin's way to cancel it. Claimed synchronously,
+ * before any await, so that two Connects in the same instant (a double-click) start one flow; a
+ * flow in storage without one here was cut off.
+ */
+let running: { flow: Promise<FlowState>; cancel: AbortController } | null = null;
 
-function track(flow: Promise<FlowState>): void {
-  runningFlow = flow
+function claimFlow(run: (cancel: AbortSignal) => Promise<FlowState>): Promise<FlowState> {
+  const cancel = new AbortController();
+  const flow = run(cancel.signal)
     .then(async (final) => {
-      if (final.phase === 'succeeded') await checkHealth();
+      await afterFlow(final);
       return final;
     })
     .finally(() => {
-      runningFlow = null;
+      running = null;
     });
+  running = { flow, cancel };
+  return flow;
+}
+
+/** What a finished flow changes beyond itself: the list, when it gained or lost an integration. */
+async function afterFlow(final: FlowState): Promise<void> {
+  if (final.phase === 'succeeded') await checkHealth();
+  if (final.phase === 'failed' && final.error.code === 'integration-gone' && final.integrationId) {
+    await forgetIntegration(final.integrationId);
+  }
+}
+
+/** An integration the workspace no longer has (a colleague removed it): off the list at once. */
+async function forgetIntegration(integrationId: string): Promise<void> {
+  const { health } = await readState();
+  if (health) {
+    const integrations = health.integrations.filter((i) => i.id !== integrationId);
+    // No ETag: the next check fetches the whole list, whatever else changed.
+    await writeState({ health: { ...health, integrations, etag: null } });
+    await showBadge(integrations);
+  }
+  await checkHealth();
 }
 
 const RETRY_ALARM = 'complete-retry';
@@ -64,6 +91,7 @@ function flowDeps(api: WorkspaceApi): FlowDeps {
     redirectUri: browser.identity.getRedirectURL(REDIRECT_PATH),
     allowLoopbackStripe: __ALLOW_LOOPBACK_STRIPE__,
     launchWebAuthFlow: launchStripeWindow,
+    timeout: (ms) => AbortSignal.timeout(ms),
     newId: () => crypto.randomUUID(),
     now: () => Date.now(),
     save: async (flow) => {
@@ -77,28 +105,65 @@ function flowDeps(api: WorkspaceApi): FlowDeps {
   };
 }
 
-/** The Stripe window of the running flow, to bring it forward on a second Connect. */
+/** The Stripe window of the running flow: brought forward on a second Connect, closed on Cancel. */
 let stripeWindowId: number | null = null;
 
-async function launchStripeWindow(url: string): Promise<string> {
+async function launchStripeWindow(
+  url: string,
+  { signal, onWindow }: { signal: AbortSignal; onWindow(windowId: number): void },
+): Promise<string> {
   const remember = (window: browser.Windows.Window) => {
-    if (stripeWindowId === null && window.id !== undefined) stripeWindowId = window.id;
+    if (stripeWindowId !== null || window.id === undefined) return;
+    stripeWindowId = window.id;
+    onWindow(window.id);
+  };
+  const close = () => {
+    if (stripeWindowId !== null) void browser.windows.remove(stripeWindowId).catch(() => undefined);
   };
   browser.windows.onCreated.addListener(remember);
+  browser.tabs.onCreated.addListener(keepStripeWindowToItself);
+  signal.addEventListener('abort', close);
   try {
     return await browser.identity.launchWebAuthFlow({ url, interactive: true });
   } finally {
     browser.windows.onCreated.removeListener(remember);
+    browser.tabs.onCreated.removeListener(keepStripeWindowToItself);
+    signal.removeEventListener('abort', close);
     stripeWindowId = null;
   }
 }
 
-async function startFlow(request: FlowRequest): Promise<CommandReply> {
-  if (runningFlow) return focusRunningFlow();
-  const { settings } = await readState();
-  const client = await workspaceClient(settings);
-  if (!client.ok) return reportFailure(request, client.error);
-  track(runConnectFlow(request, flowDeps(client.api)));
+/**
+ * Firefox's Stripe window is an ordinary browser window that watches only its selected tab for
+ * Stripe's redirect: a tab opened while it is in front (by the admin, a link, this extension)
+ * would land there and hide the sign-in for good. Such a tab is moved to another window at once.
+ */
+function keepStripeWindowToItself(tab: browser.Tabs.Tab): void {
+  if (stripeWindowId === null || tab.windowId !== stripeWindowId || tab.id === undefined) return;
+  const tabId = tab.id;
+  const stripeWindow = stripeWindowId;
+  void (async () => {
+    // The window's own first tab is Stripe's sign-in.
+    if ((await browser.tabs.query({ windowId: stripeWindow })).length < 2) return;
+    const windows = await browser.windows.getAll({ windowTypes: ['normal'] });
+    const other = windows.find((w) => w.id !== stripeWindow && w.id !== undefined && !w.incognito);
+    if (other?.id === undefined) {
+      await browser.windows.create({ tabId });
+      return;
+    }
+    await browser.tabs.move(tabId, { windowId: other.id, index: -1 });
+    await browser.tabs.update(tabId, { active: true });
+  })().catch(() => undefined);
+}
+
+function startFlow(request: FlowRequest): CommandReply | Promise<CommandReply> {
+  if (running) return focusRunningFlow();
+  claimFlow(async (cancel) => {
+    const { settings } = await readState();
+    const client = await workspaceClient(settings);
+    if (!client.ok) return reportFailure(request, client.error);
+    return runConnectFlow(request, flowDeps(client.api), cancel);
+  });
   return { ok: true };
 }
 
@@ -110,11 +175,27 @@ async function focusRunningFlow(): Promise<CommandReply> {
   return { ok: true };
 }
 
+/**
+ * The admin's way out of a flow that cannot finish (Stripe showed an error page instead of
+ * redirecting, the window got lost): closes the Stripe window. Once Stripe has answered, the grant
+ * is delivered instead; a flow this worker lost is reported as interrupted.
+ */
+async function cancelFlow(): Promise<CommandReply> {
+  if (running) {
+    running.cancel.abort();
+    await running.flow;
+  } else {
+    await recoverInterruptedFlow();
+  }
+  return { ok: true };
+}
+
 /** A flow that could not start (not configured, no permission) is reported like any other. */
-async function reportFailure(request: FlowRequest, error: AppError): Promise<CommandReply> {
+async function reportFailure(request: FlowRequest, error: AppError): Promise<FlowState> {
   const base = newFlowBase(request, { newId: () => crypto.randomUUID(), now: Date.now });
-  await saveFlow({ ...base, phase: 'failed', error, finishedAt: base.startedAt });
-  return { ok: false, error };
+  const failed: FlowState = { ...base, phase: 'failed', error, finishedAt: base.startedAt };
+  await saveFlow(failed);
+  return failed;
 }
 
 async function saveSettings(workspaceUrl: string, token: string, rememberToken: boolean): Promise<CommandReply> {
@@ -124,7 +205,8 @@ async function saveSettings(workspaceUrl: string, token: string, rememberToken: 
   const sameWorkspace = settings?.workspaceUrl === url.value.href;
   await writeState({
     settings: { ...settings, workspaceUrl: url.value.href, token: token.trim(), rememberToken },
-    flow: IDLE,
+    // A running flow's progress stays: it belongs to the workspace it started with.
+    ...(running ? {} : { flow: IDLE }),
     // Another workspace's integrations must not linger in the popup or the badge.
     ...(sameWorkspace ? {} : { health: { integrations: [], etag: null, checkedAt: 0 }, notified: [], operation: null }),
   });
@@ -142,6 +224,8 @@ async function disconnect(integrationId: string): Promise<CommandReply> {
   const answer = await client.api.deleteIntegration(integrationId);
   if (!answer.ok) {
     await writeState({ operation: { kind: 'disconnect', integrationId, status: 'failed', error: answer.error } });
+    // Removed meanwhile (by a colleague, say): what the admin wanted, and the row must go.
+    if (answer.error.code === 'integration-gone') await forgetIntegration(integrationId);
     return { ok: false, error: answer.error };
   }
   await writeState({ operation: null });
@@ -167,10 +251,12 @@ async function handle(command: Command): Promise<CommandReply> {
       return saveSettings(command.workspaceUrl, command.token, command.rememberToken ?? true);
     case 'focus-flow':
       return focusRunningFlow();
+    case 'cancel-flow':
+      return cancelFlow();
     case 'check-profile':
       return checkProfile();
     case 'dismiss-flow':
-      if (!runningFlow) await saveFlow(IDLE);
+      if (!running) await saveFlow(IDLE);
       return { ok: true };
     case 'popup-opened':
     case 'check-health':
@@ -213,19 +299,26 @@ browser.notifications.onClicked.addListener((notificationId) => {
 
 /**
  * A worker that starts and finds a flow "in progress" in storage was stopped mid-flow: a kept
- * completion is sent again (the idempotency key makes that safe); anything earlier is reported.
+ * completion is sent again (the idempotency key makes that safe); anything earlier is reported,
+ * and its Stripe window, which nothing waits for any more, is closed.
  */
 async function recoverInterruptedFlow(): Promise<void> {
-  const { flow, settings } = await readState();
-  if (!flow || !isFlowRunning(flow) || runningFlow) return;
+  const { flow } = await readState();
+  if (!flow || !isFlowRunning(flow) || running) return;
+  await claimFlow(() => resumeOrReport(flow));
+}
+
+async function resumeOrReport(flow: RunningFlow): Promise<FlowState> {
   if (flow.phase === 'completing') {
-    const client = await workspaceClient(settings);
-    if (client.ok) {
-      track(finishCompletion(flow, flowDeps(client.api)));
-      return;
-    }
+    const client = await workspaceClient((await readState()).settings);
+    if (client.ok) return finishCompletion(flow, flowDeps(client.api));
   }
-  await saveFlow({ ...flowBase(flow), phase: 'failed', error: appError('interrupted'), finishedAt: Date.now() });
+  if (flow.phase === 'authorizing' && flow.windowId !== undefined) {
+    await browser.windows.remove(flow.windowId).catch(() => undefined);
+  }
+  const interrupted: FlowState = { ...flowBase(flow), phase: 'failed', error: appError('interrupted'), finishedAt: Date.now() };
+  await saveFlow(interrupted);
+  return interrupted;
 }
 
 void recoverInterruptedFlow();

@@ -1,6 +1,8 @@
 import browser from 'webextension-polyfill';
 import { appError, type AppError } from '../shared/errors';
+import type { WorkspaceCall } from '../shared/problems';
 import type { Settings } from '../shared/state';
+import { readState, writeState } from './storage';
 import { createWorkspaceApi, originPattern, parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
 
 export type WorkspaceClient = { ok: true; api: WorkspaceApi } | { ok: false; error: AppError };
@@ -18,6 +20,19 @@ export async function workspaceClient(settings: Settings | undefined): Promise<W
       baseUrl: url.value.href,
       token: settings.token,
       language: browser.i18n.getMessage('localeCode'),
+      onFailure: followProfile,
     }),
   };
+}
+
+/**
+ * The profile shown follows the last answer: a token refused by any call signs the admin out
+ * (the popup then offers the settings), whatever the profile said before.
+ */
+function followProfile(error: AppError, call: WorkspaceCall): void {
+  if (error.code !== 'unauthorized' || call === 'profile') return; // the profile check writes its own
+  void readState().then(({ profile }) => {
+    if (profile?.status === 'failed' && profile.error.code === 'unauthorized') return;
+    return writeState({ profile: { status: 'failed', error, checkedAt: Date.now() } });
+  });
 }

@@ -3,7 +3,7 @@ import { needsAttention, sortForDisplay } from '../shared/health';
 import type { Integration } from '../shared/schemas';
 import type { HealthState, OperationState } from '../shared/state';
 import { afterNextPaint } from '../ui/after-paint';
-import { errorMessage, t, uiLanguage } from '../ui/i18n';
+import { errorMessage, statusLabel, t, uiLanguage } from '../ui/i18n';
 import { sendCommand } from '../ui/store';
 import { formatSince } from '../ui/time';
 
@@ -71,6 +71,7 @@ export class IntegrationList extends Component<Props, { limit: number }> {
             {errorMessage(operation.error)}
           </p>
         )}
+        {!!health?.unreadable && <p class="muted">{t('unreadableIntegrations', String(health.unreadable))}</p>}
         {rows.length === 0 ? (
           <p class="muted">{t('noIntegrations')}</p>
         ) : (
@@ -125,7 +126,7 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
         <div class="row spread">
           {/* Element Timing: `npm run bench` reads when the first row was painted. */}
           <strong elementtiming="wc:integrations">{name}</strong>
-          <span class={`status status-${integration.status}`}>{t(`status_${integration.status}`)}</span>
+          <span class={`status status-${integration.status}`}>{statusLabel(integration.status)}</span>
         </div>
         <p class="detail">
           <code>{integration.stripeAccountId}</code>

@@ -75,22 +75,26 @@ function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
 }
 
 function ConnectCard({ isAdmin, flow }: { isAdmin: boolean; flow: FlowState }) {
-  // One flow at a time: while Stripe's window is open, the button brings it back to the front.
-  const waitingForStripe = flow.phase === 'authorizing';
+  // One flow at a time: while Stripe's window is open, the button brings it back to the front, and
+  // Cancel is the way out of a window that cannot finish (an error page Stripe shows instead).
+  const cancellable = flow.phase === 'starting' || flow.phase === 'authorizing';
   return (
     <div class="stripe-card">
       <p>
         <strong>Stripe</strong> — <span class="muted">{t('stripeBlurb')}</span>
       </p>
-      {waitingForStripe ? (
-        <button class="primary" onClick={() => void sendCommand({ type: 'focus-flow' })}>
-          {t('showStripeWindow')}
-        </button>
-      ) : (
-        <button class="primary" disabled={!isAdmin || isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
-          {t('connectWithStripe')}
-        </button>
-      )}
+      <div class="row">
+        {flow.phase === 'authorizing' ? (
+          <button class="primary" onClick={() => void sendCommand({ type: 'focus-flow' })}>
+            {t('showStripeWindow')}
+          </button>
+        ) : (
+          <button class="primary" disabled={!isAdmin || isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
+            {t('connectWithStripe')}
+          </button>
+        )}
+        {cancellable && <button onClick={() => void sendCommand({ type: 'cancel-flow' })}>{t('cancel')}</button>}
+      </div>
     </div>
   );
 }

@@ -21,6 +21,33 @@ export interface CheckedAuthorizeUrl {
   state: string;
 }
 
+/**
+ * The parameters the checks below are about. Servers differ on a repeated name (first value, last
+ * value, or both) and some match names regardless of case or percent-encoding, so a repeat or a
+ * variant spelling could carry past this check what it exists to stop. Each must therefore appear
+ * exactly once, written exactly so; another endpoint (say Stripe Apps' authorize) would bring its
+ * own list.
+ */
+const STRIPE_CONNECT_PARAMS = ['response_type', 'client_id', 'scope', 'redirect_uri', 'state'];
+
+/** Case-insensitive as servers may compare: upper then lower also folds `ſ` to s and `ı` to i. */
+const fold = (name: string) => name.toUpperCase().toLowerCase();
+
+/** What is wrong with the query's parameter names, or null: no name (decoded, folded) twice. */
+function paramNamesProblem(url: URL, required: readonly string[]): string | null {
+  // Names as written, in the order URLSearchParams reads them (it splits on `&`, skips empties).
+  const written = url.search.slice(1).split('&').filter(Boolean).map((pair) => pair.split('=')[0]);
+  const seen = new Set<string>();
+  for (const [i, name] of [...url.searchParams.keys()].entries()) {
+    const key = fold(name);
+    if (seen.has(key)) return `parameter ${key.slice(0, 40)} repeated`;
+    seen.add(key);
+    if (required.includes(key) && written[i] !== key) return `${key} spelled ${written[i]}`;
+  }
+  const missing = required.find((name) => !seen.has(name));
+  return missing === undefined ? null : `${missing} missing`;
+}
+
 export function checkAuthorizeUrl(
   candidate: string,
   policy: AuthorizeUrlPolicy,
@@ -42,6 +69,13 @@ export function checkAuthorizeUrl(
   if (url.pathname !== '/oauth/authorize') {
     return err(appError('untrusted-authorize-url', `path ${url.pathname}`));
   }
+  // Nothing after `#` reaches Stripe's server, so nothing legitimate needs it there.
+  if (url.hash) return err(appError('untrusted-authorize-url', 'fragment in URL'));
+  // Some servers also split the query on `;` (`state=…;scope=read_write`).
+  if (url.search.includes(';')) return err(appError('untrusted-authorize-url', 'semicolon in query'));
+  const namesProblem = paramNamesProblem(url, STRIPE_CONNECT_PARAMS);
+  if (namesProblem) return err(appError('untrusted-authorize-url', namesProblem));
+  // Each security parameter is now there once, so `get` reads the only value any server sees.
   const params = url.searchParams;
   if (params.get('response_type') !== 'code') {
     return err(appError('untrusted-authorize-url', 'response_type must be code'));

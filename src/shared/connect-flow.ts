@@ -14,8 +14,13 @@ export interface FlowDeps {
   api: WorkspaceApi;
   redirectUri: string;
   allowLoopbackStripe: boolean;
-  /** `identity.launchWebAuthFlow({url, interactive: true})`: the URL Stripe redirected to. */
-  launchWebAuthFlow(url: string): Promise<string>;
+  /**
+   * `identity.launchWebAuthFlow({url, interactive: true})`: the URL Stripe redirected to. Tells
+   * `onWindow` which window is Stripe's, and closes that window when `signal` aborts.
+   */
+  launchWebAuthFlow(url: string, control: { signal: AbortSignal; onWindow(windowId: number): void }): Promise<string>;
+  /** A signal that aborts after `ms` (`AbortSignal.timeout`). */
+  timeout(ms: number): AbortSignal;
   newId(): string;
   now(): number;
   /**
@@ -47,7 +52,28 @@ export function newFlowBase(request: FlowRequest, deps: Pick<FlowDeps, 'newId' |
   };
 }
 
-export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Promise<FlowState> {
+/** What a promise raced against an abort signal gives when the signal wins. */
+const ABORTED = Symbol('aborted');
+
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) return Promise.resolve(ABORTED);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * Runs one flow. `cancel` is the admin's *Cancel*: it counts until Stripe has answered (then the
+ * grant is delivered whatever happens). The Stripe window also closes when the workspace's connect
+ * session expires, since an answer after that could not be used.
+ */
+export async function runConnectFlow(
+  request: FlowRequest,
+  deps: FlowDeps,
+  cancel: AbortSignal = new AbortController().signal,
+): Promise<FlowState> {
   const base = newFlowBase(request, deps);
   const fail = async (error: AppError): Promise<FlowState> => {
     const state: FlowState = { ...base, phase: 'failed', error, finishedAt: deps.now() };
@@ -61,10 +87,14 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
   // message, never the flow (nor the admin's grant).
   const progress = (flow: FlowState) => void deps.save(flow).catch(() => undefined);
   progress({ ...base, phase: 'starting' });
-  const session = await deps.api.createConnectSession({
-    redirectUri: deps.redirectUri,
-    ...(request.integrationId ? { integrationId: request.integrationId } : {}),
-  });
+  const session = await unlessAborted(
+    deps.api.createConnectSession({
+      redirectUri: deps.redirectUri,
+      ...(request.integrationId ? { integrationId: request.integrationId } : {}),
+    }),
+    cancel,
+  );
+  if (session === ABORTED) return fail(appError('cancelled'));
   if (!session.ok) return fail(session.error);
 
   const checked = checkAuthorizeUrl(session.value.authorizeUrl, {
@@ -73,12 +103,26 @@ export async function runConnectFlow(request: FlowRequest, deps: FlowDeps): Prom
   });
   if (!checked.ok) return fail(checked.error);
 
-  progress({ ...base, phase: 'authorizing', sessionId: session.value.id });
-  let responseUrl: string;
+  const authorizing = { ...base, phase: 'authorizing', sessionId: session.value.id } as const;
+  progress(authorizing);
+  const expiry = deps.timeout(Math.max(0, session.value.lifetimeMs));
+  const signal = AbortSignal.any([cancel, expiry]);
+  let responseUrl: string | typeof ABORTED;
   try {
-    responseUrl = await deps.launchWebAuthFlow(checked.value.url);
+    responseUrl = await unlessAborted(
+      deps.launchWebAuthFlow(checked.value.url, {
+        signal,
+        // Kept with the flow, so that a worker that finds it cut off can close that window.
+        onWindow: (windowId) => progress({ ...authorizing, windowId }),
+      }),
+      signal,
+    );
   } catch (cause) {
-    return fail(classifyWebAuthFlowError(cause));
+    if (!signal.aborted) return fail(classifyWebAuthFlowError(cause));
+    responseUrl = ABORTED; // closing the window on abort rejects the launch: the abort is why
+  }
+  if (responseUrl === ABORTED) {
+    return fail(cancel.aborted ? appError('cancelled') : appError('session-expired', 'the Stripe window was open longer than the connect session lives'));
   }
 
   const outcome = parseStripeRedirect(responseUrl, {

@@ -3,11 +3,14 @@
  * `browser.*`. (The badge and notifications, which only the service worker needs, are in
  * alerts.ts, so the popup does not load them.)
  */
-import type { Integration, IntegrationStatus } from './schemas';
+import { isKnownStatus, type Integration, type KnownStatus } from './schemas';
 
-const ATTENTION_ORDER: Record<IntegrationStatus, number> = { revoked: 0, expired: 1, error: 2, active: 3 };
+const ATTENTION_ORDER: Record<KnownStatus, number> = { revoked: 0, expired: 1, error: 2, active: 3 };
+/** A status this release does not know is shown neutrally, among the healthy ones. */
+const orderOf = (status: string): number => (isKnownStatus(status) ? ATTENTION_ORDER[status] : ATTENTION_ORDER.active);
 
-export const needsAttention = (integration: Integration): boolean => integration.status !== 'active';
+/** Revoked, expired or failing to sync: the admin has something to do. */
+export const needsAttention = (integration: Integration): boolean => orderOf(integration.status) < ATTENTION_ORDER.active;
 
 // One collator for every comparison: `localeCompare` builds one per call.
 const byName = new Intl.Collator(undefined, { numeric: true }).compare;
@@ -16,7 +19,7 @@ const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 export function sortForDisplay(integrations: readonly Integration[]): Integration[] {
   return [...integrations].sort(
     (a, b) =>
-      ATTENTION_ORDER[a.status] - ATTENTION_ORDER[b.status] ||
+      orderOf(a.status) - orderOf(b.status) ||
       byName(a.stripeAccountName, b.stripeAccountName) ||
       byName(a.id, b.id),
   );

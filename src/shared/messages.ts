@@ -16,6 +16,7 @@ export const CommandSchema = v.variant('type', [
     rememberToken: v.optional(v.boolean()),
   }),
   v.object({ type: v.literal('focus-flow') }),
+  v.object({ type: v.literal('cancel-flow') }),
   v.object({ type: v.literal('check-profile') }),
   v.object({ type: v.literal('dismiss-flow') }),
   v.object({ type: v.literal('popup-opened') }),

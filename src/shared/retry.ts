@@ -7,7 +7,8 @@ import type { AppError, AppErrorCode } from './errors';
 
 export const CODE_LIFETIME_MS = 5 * 60_000;
 const MAX_BACKOFF_MS = 30_000;
-const RETRYABLE: ReadonlySet<AppErrorCode> = new Set(['workspace-unreachable', 'timeout', 'server-error', 'rate-limited']);
+// 'in-progress': the workspace is still working on an earlier attempt with the same key (409).
+const RETRYABLE: ReadonlySet<AppErrorCode> = new Set(['workspace-unreachable', 'timeout', 'server-error', 'rate-limited', 'in-progress']);
 
 export const isRetryable = (error: AppError): boolean => RETRYABLE.has(error.code);
 

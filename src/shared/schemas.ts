@@ -6,7 +6,13 @@ import * as v from 'valibot';
 
 const isoDateTime = v.pipe(v.string(), v.isoTimestamp());
 
-export const RoleSchema = v.picklist(['admin', 'standard', 'read-only']);
+/**
+ * Forward compatibility: a workspace newer than this extension may add roles, statuses and fields.
+ * Unknown fields are dropped, unknown roles and statuses are kept as strings and shown neutrally,
+ * and one integration the extension cannot read never hides the others.
+ */
+export const KNOWN_ROLES = ['admin', 'standard', 'read-only'] as const;
+export const RoleSchema = v.string();
 
 export const MeSchema = v.object({
   user: v.object({ id: v.string(), name: v.string(), email: v.string() }),
@@ -15,8 +21,10 @@ export const MeSchema = v.object({
 });
 export type Me = v.InferOutput<typeof MeSchema>;
 
-export const IntegrationStatusSchema = v.picklist(['active', 'expired', 'revoked', 'error']);
-export type IntegrationStatus = v.InferOutput<typeof IntegrationStatusSchema>;
+export const KNOWN_STATUSES = ['active', 'expired', 'revoked', 'error'] as const;
+export type KnownStatus = (typeof KNOWN_STATUSES)[number];
+export const isKnownStatus = (status: string): status is KnownStatus => (KNOWN_STATUSES as readonly string[]).includes(status);
+export const IntegrationStatusSchema = v.pipe(v.string(), v.minLength(1));
 
 export const IntegrationSchema = v.object({
   id: v.string(),
@@ -31,7 +39,18 @@ export const IntegrationSchema = v.object({
 });
 export type Integration = v.InferOutput<typeof IntegrationSchema>;
 
-export const IntegrationListSchema = v.object({ integrations: v.array(IntegrationSchema) });
+/** The list's envelope; each item is read on its own (see `readIntegrations`). */
+export const IntegrationListSchema = v.object({ integrations: v.array(v.unknown()) });
+
+/** The integrations this extension can show, and how many it could not read. */
+export function readIntegrations(items: readonly unknown[]): { integrations: Integration[]; unreadable: number } {
+  const integrations: Integration[] = [];
+  for (const item of items) {
+    const parsed = v.safeParse(IntegrationSchema, item);
+    if (parsed.success) integrations.push(parsed.output);
+  }
+  return { integrations, unreadable: items.length - integrations.length };
+}
 
 export const ConnectSessionSchema = v.object({
   id: v.string(),

@@ -22,6 +22,8 @@ export const MAX_HEALTH_CHECK_MINUTES = 24 * 60;
 /** The last known list of integrations; rewritten only when the workspace says it changed. */
 export interface HealthState {
   integrations: Integration[];
+  /** Items of the last list this release could not read (a newer workspace's), not shown. */
+  unreadable?: number;
   etag: string | null;
   checkedAt: number;
   /** Why the last check failed, until one succeeds. */
@@ -63,7 +65,7 @@ export interface PendingCompletion {
 export type FlowState =
   | { phase: 'idle' }
   | (FlowBase & { phase: 'starting' })
-  | (FlowBase & { phase: 'authorizing'; sessionId: string })
+  | (FlowBase & { phase: 'authorizing'; sessionId: string; windowId?: number })
   | (FlowBase & { phase: 'completing'; pending: PendingCompletion })
   | (FlowBase & { phase: 'succeeded'; integration: Integration; finishedAt: number })
   | (FlowBase & { phase: 'failed'; error: AppError; finishedAt: number });

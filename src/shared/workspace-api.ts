@@ -6,12 +6,14 @@
 import * as v from 'valibot';
 import { appError, type AppError } from './errors';
 import { err, ok, type Result } from './result';
+import { classifyProblem, type WorkspaceCall } from './problems';
 import {
   ConnectSessionSchema,
   IntegrationListSchema,
   IntegrationSchema,
   MeSchema,
   ProblemSchema,
+  readIntegrations,
   type ConnectSession,
   type Integration,
   type Me,
@@ -27,6 +29,8 @@ export interface WorkspaceApiOptions {
   timeoutMs?: number;
   /** The admin's language, so that the workspace words its reasons in it. */
   language?: string;
+  /** Told of every failure, so that the profile shown follows the last answer (a 401 signs out). */
+  onFailure?: (error: AppError, call: WorkspaceCall) => void;
 }
 
 export type ApiResult<T> = Promise<Result<T, AppError>>;
@@ -36,7 +40,7 @@ export type CompletionBody =
   | { error: string; errorDescription?: string; state?: string };
 
 export type IntegrationListAnswer =
-  | { changed: true; integrations: Integration[]; etag: string | null }
+  | { changed: true; integrations: Integration[]; unreadable: number; etag: string | null }
   | { changed: false };
 
 export interface WorkspaceApi {
@@ -45,7 +49,7 @@ export interface WorkspaceApi {
   createConnectSession(input: {
     redirectUri: string;
     integrationId?: string;
-  }): ApiResult<ConnectSession>;
+  }): ApiResult<TimedConnectSession>;
   completeConnectSession(
     sessionId: string,
     body: CompletionBody,
@@ -53,6 +57,12 @@ export interface WorkspaceApi {
   ): ApiResult<Integration | null>;
   deleteIntegration(integrationId: string): ApiResult<void>;
 }
+
+/**
+ * A connect session and how long it lives, measured on the workspace's clock (its `Date` header),
+ * so that a browser clock that is off does not cut the Stripe window short.
+ */
+export type TimedConnectSession = ConnectSession & { lifetimeMs: number };
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -143,21 +153,28 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
     return ok(parsed.output);
   }
 
-  async function call<S extends v.GenericSchema>(
+  /** A failed answer, reported to `onFailure` on its way out. */
+  async function failed(response: Response, call: WorkspaceCall): Promise<{ ok: false; error: AppError }> {
+    const error = await failureOf(response, call);
+    options.onFailure?.(error, call);
+    return err(error);
+  }
+
+  async function request<S extends v.GenericSchema>(
     method: string,
     path: string,
+    call: WorkspaceCall,
     schema: S,
     init: { body?: unknown; headers?: Record<string, string> } = {},
   ): ApiResult<v.InferOutput<S>> {
     const sent = await send(method, path, init);
     if (!sent.ok) return sent;
-    const response = sent.value;
-    if (!response.ok) return err(await failureOf(response));
-    return readJson(response, schema);
+    if (!sent.value.ok) return failed(sent.value, call);
+    return readJson(sent.value, schema);
   }
 
   return {
-    getMe: () => call('GET', 'api/v1/me', MeSchema),
+    getMe: () => request('GET', 'api/v1/me', 'profile', MeSchema),
 
     async listIntegrations(etag) {
       const sent = await send('GET', 'api/v1/integrations', {
@@ -166,20 +183,25 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
       if (!sent.ok) return sent;
       const response = sent.value;
       if (response.status === 304) return ok({ changed: false });
-      if (!response.ok) return err(await failureOf(response));
+      if (!response.ok) return failed(response, 'list');
       const list = await readJson(response, IntegrationListSchema);
       if (!list.ok) return list;
-      return ok({
-        changed: true,
-        integrations: list.value.integrations,
-        etag: response.headers.get('ETag'),
-      });
+      return ok({ changed: true, ...readIntegrations(list.value.integrations), etag: response.headers.get('ETag') });
     },
 
-    createConnectSession: ({ redirectUri, integrationId }) =>
-      call('POST', 'api/v1/connect-sessions', ConnectSessionSchema, {
+    async createConnectSession({ redirectUri, integrationId }) {
+      const sent = await send('POST', 'api/v1/connect-sessions', {
         body: { provider: 'stripe', redirectUri, ...(integrationId ? { integrationId } : {}) },
-      }),
+      });
+      if (!sent.ok) return sent;
+      const response = sent.value;
+      if (!response.ok) return failed(response, integrationId ? 'reauthenticate-session' : 'create-session');
+      const session = await readJson(response, ConnectSessionSchema);
+      if (!session.ok) return session;
+      const serverNow = Date.parse(response.headers.get('Date') ?? '');
+      const lifetimeMs = Date.parse(session.value.expiresAt) - (Number.isNaN(serverNow) ? Date.now() : serverNow);
+      return ok({ ...session.value, lifetimeMs });
+    },
 
     async completeConnectSession(sessionId, body, idempotencyKey) {
       const path = `api/v1/connect-sessions/${encodeURIComponent(sessionId)}/complete`;
@@ -189,7 +211,7 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
       });
       if (!sent.ok) return sent;
       const response = sent.value;
-      if (!response.ok) return err(await failureOf(response));
+      if (!response.ok) return failed(response, 'complete-session');
       // A reported denial closes the session and has no integration to answer with.
       if (response.status === 204) return ok(null);
       return readJson(response, IntegrationSchema);
@@ -198,42 +220,19 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
     async deleteIntegration(integrationId) {
       const sent = await send('DELETE', `api/v1/integrations/${encodeURIComponent(integrationId)}`);
       if (!sent.ok) return sent;
-      if (!sent.value.ok) return err(await failureOf(sent.value));
+      if (!sent.value.ok) return failed(sent.value, 'delete-integration');
       return ok(undefined);
     },
   };
 }
 
-/** Maps a non-2xx answer to the error the admin needs to act on. */
-export async function failureOf(response: Response): Promise<AppError> {
+/** Maps a non-2xx answer to the error the admin needs to act on (see problems.ts). */
+export async function failureOf(response: Response, call: WorkspaceCall): Promise<AppError> {
   const problem = await readProblem(response);
   const detail = problem?.detail ?? problem?.title ?? `HTTP ${response.status}`;
-  const code = problem?.code;
-  switch (response.status) {
-    case 401:
-      return appError('unauthorized', detail);
-    case 403:
-      return appError('forbidden', detail);
-    case 404:
-      return code === 'session_not_found'
-        ? appError('session-expired', detail)
-        : appError('not-a-workspace', detail);
-    case 410:
-      return appError('session-expired', detail);
-    case 409:
-      return code === 'account_mismatch'
-        ? appError('account-mismatch', detail)
-        : appError('rejected', detail);
-    case 429: {
-      const error = appError('rate-limited', detail);
-      const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
-      return retryAfter === null ? error : { ...error, retryAfterSeconds: retryAfter };
-    }
-    default:
-      if (code === 'state_mismatch') return appError('state-mismatch', detail);
-      if (response.status >= 500) return appError('server-error', detail);
-      return appError('rejected', detail);
-  }
+  const retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+  const error = appError(classifyProblem(call, response.status, problem?.code, retryAfter !== null), detail);
+  return retryAfter === null ? error : { ...error, retryAfterSeconds: retryAfter };
 }
 
 async function readProblem(response: Response): Promise<Problem | null> {

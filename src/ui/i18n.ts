@@ -6,6 +6,9 @@ export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
 
+/** A status pill's label; a status this release does not know is named as it is, neutrally. */
+export const statusLabel = (status: string): string => browser.i18n.getMessage(`status_${status}`) || t('status_unknown', status);
+
 export function errorMessage(error: AppError): string {
   if (error.code === 'rate-limited' && error.retryAfterSeconds !== undefined) {
     return t('error_rate_limited_retry', String(error.retryAfterSeconds));

@@ -111,6 +111,24 @@ describe('reference workspace API', () => {
     expect(second.body.code).toBe('session_closed');
   });
 
+  it('answers a retry that overlaps its still-running first attempt with 409 idempotency_key_in_use and Retry-After, then replays the first answer', async () => {
+    const session = await createSession();
+    const redirect = await authorizeOnEmulator(session.body.authorizeUrl);
+    const body = { code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') };
+    // Stripe takes a while to exchange the code.
+    await fetch(`${t.server.emulator!.url}/__emulator/slow-token`, { method: 'POST', body: JSON.stringify({ delayMs: 1500 }) });
+    const first = complete(session.body.id, body, 'idem-key-slow');
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the first is now waiting on Stripe
+    const overlapping = await complete(session.body.id, body, 'idem-key-slow');
+    expect(overlapping.status).toBe(409);
+    expect(overlapping.body.code).toBe('idempotency_key_in_use');
+    expect(overlapping.headers.get('retry-after')).toBe('1');
+    expect((await first).status).toBe(201);
+    const replay = await complete(session.body.id, body, 'idem-key-slow');
+    expect(replay).toMatchObject({ status: 201, body: (await first).body });
+    expect((await call('GET', '/api/v1/integrations', '/api/v1/integrations')).body.integrations).toHaveLength(1);
+  });
+
   it('refuses an answer whose state is not the session’s, and a code Stripe already redeemed', async () => {
     const session = await createSession();
     const redirect = await authorizeOnEmulator(session.body.authorizeUrl);

@@ -47,6 +47,53 @@ describe('checkAuthorizeUrl', () => {
     }
   });
 
+  it.each([
+    ['a repeated scope', '&scope=read_write', 'scope repeated'],
+    ['our redirect_uri then a foreign one', '&redirect_uri=https%3A%2F%2Fevil.example%2Fcb', 'redirect_uri repeated'],
+    ['a repeated state', '&state=AAAAAAAAAAAAAAAAAAAAAAAA', 'state repeated'],
+    ['a repeated client_id', '&client_id=ca_evil', 'client_id repeated'],
+    ['a repeated unknown parameter', '&stripe_landing=login&stripe_landing=register', 'stripe_landing repeated'],
+    ['a mixed-case SCOPE alongside scope', '&SCOPE=read_write', 'scope repeated'],
+    ['a percent-encoded name sc%6Fpe', '&sc%6Fpe=read_write', 'scope repeated'],
+    ['a Unicode look-alike name (long s)', '&%C5%BFcope=read_write', 'scope repeated'],
+    ['a fragment', '#scope=read_write', 'fragment'],
+    ['a semicolon-separated extra parameter', ';scope=read_write', 'semicolon'],
+  ])('refuses %s', (_name, suffix, detail) => {
+    const result = checkAuthorizeUrl(authorizeUrl() + suffix, policy);
+    expect(result).toEqual({ ok: false, error: { code: 'untrusted-authorize-url', detail: expect.stringContaining(detail) } });
+  });
+
+  it.each([
+    ['a foreign redirect_uri then ours', `redirect_uri=https%3A%2F%2Fevil.example%2Fcb&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=read_only`, 'redirect_uri repeated'],
+    ['Redirect_URI alone', `Redirect_URI=${encodeURIComponent(REDIRECT)}&scope=read_only`, 'redirect_uri spelled Redirect_URI'],
+    ['a percent-encoded scope alone', `redirect_uri=${encodeURIComponent(REDIRECT)}&sc%6Fpe=read_only`, 'scope spelled sc%6Fpe'],
+  ])('refuses %s', (_name, query, detail) => {
+    const url = `https://connect.stripe.com/oauth/authorize?response_type=code&client_id=ca_123abc&${query}&state=${STATE}`;
+    const result = checkAuthorizeUrl(url, policy);
+    expect(result).toEqual({ ok: false, error: { code: 'untrusted-authorize-url', detail: expect.stringContaining(detail) } });
+  });
+
+  it('accepts the URLs the reference workspace builds, first connection and reauthentication', () => {
+    // As server/src/workspace-api.ts createSession builds them.
+    const build = (reauthenticate: boolean) => {
+      const authorize = new URL('/oauth/authorize', 'https://connect.stripe.com');
+      authorize.searchParams.set('response_type', 'code');
+      authorize.searchParams.set('client_id', 'ca_123abc');
+      authorize.searchParams.set('scope', 'read_only');
+      authorize.searchParams.set('redirect_uri', REDIRECT);
+      authorize.searchParams.set('state', STATE);
+      if (reauthenticate) {
+        authorize.searchParams.set('always_prompt', 'true');
+        authorize.searchParams.set('stripe_landing', 'login');
+      }
+      return authorize.toString();
+    };
+    for (const url of [build(false), build(true)]) {
+      expect(checkAuthorizeUrl(url, policy)).toEqual({ ok: true, value: { url, state: STATE } });
+    }
+    expect(build(true)).toContain('&always_prompt=true&stripe_landing=login');
+  });
+
   it('trusts a loopback Stripe emulator only when the build allows it', () => {
     const emulator = authorizeUrl('http://127.0.0.1:8788/oauth/authorize');
     expect(checkAuthorizeUrl(emulator, policy).ok).toBe(false);

@@ -17,7 +17,7 @@ function world(overrides: { authorizeUrl?: string; redirect?: string | Error; co
   const completions: Array<{ body: unknown; key: string }> = [];
   let n = 0;
   const api: Partial<WorkspaceApi> = {
-    createConnectSession: async () => ok({ id: 'cs_1', authorizeUrl: overrides.authorizeUrl ?? AUTHORIZE, expiresAt: '2026-11-24T10:15:00.000Z' }),
+    createConnectSession: async () => ok({ id: 'cs_1', authorizeUrl: overrides.authorizeUrl ?? AUTHORIZE, expiresAt: '2026-11-24T10:15:00.000Z', lifetimeMs: 900_000 }),
     completeConnectSession: async (_id, body, key) => {
       completions.push({ body, key });
       if ('error' in body) return ok(null);
@@ -34,6 +34,7 @@ function world(overrides: { authorizeUrl?: string; redirect?: string | Error; co
       if (redirect instanceof Error) throw redirect;
       return redirect;
     },
+    timeout: () => new AbortController().signal,
     newId: () => `id-${++n}`,
     now: () => 1000,
     save: async (state) => void saved.push(state),
@@ -97,6 +98,101 @@ describe('runConnectFlow', () => {
     const final = await finishCompletion({ flowId: 'f', kind: 'connect', startedAt: 1, phase: 'completing', pending }, deps);
     expect(final.phase).toBe('succeeded');
     expect(completions).toEqual([{ body: pending.body, key: 'kept-key' }]);
+  });
+});
+
+describe('a slow workspace, a cancel, an expired session', () => {
+  it('a completion that times out and then meets its own first attempt still running ends in one success', async () => {
+    const { deps, saved } = world();
+    const answers: AppError[] = [
+      { code: 'timeout', detail: 'POST complete' },
+      { code: 'in-progress', retryAfterSeconds: 1 },
+      { code: 'in-progress', retryAfterSeconds: 1 },
+    ];
+    const keys: string[] = [];
+    const slept: number[] = [];
+    deps.api.completeConnectSession = async (_id, _body, key) => {
+      keys.push(key);
+      const next = answers.shift();
+      return next ? err(next) : ok(integration);
+    };
+    deps.sleep = async (ms) => void slept.push(ms);
+    const final = await runConnectFlow({ kind: 'connect' }, deps);
+    expect(final).toMatchObject({ phase: 'succeeded', integration });
+    expect(new Set(keys).size).toBe(1);
+    expect(keys).toHaveLength(4);
+    // After the timeout, backoff; then exactly the Retry-After the workspace asked for.
+    expect(slept.slice(1)).toEqual([1000, 1000]);
+    expect(saved.filter((s) => s.phase === 'failed')).toEqual([]);
+  });
+
+  it('Cancel while the Stripe window is open closes it and says so; nothing is completed', async () => {
+    const { deps, completions } = world();
+    const cancel = new AbortController();
+    let closedWith: AbortSignal | null = null;
+    deps.launchWebAuthFlow = (_url, { signal }) =>
+      new Promise((_resolve, reject) => {
+        closedWith = signal;
+        signal.addEventListener('abort', () => reject(new Error('User cancelled or denied access.')));
+        setTimeout(() => cancel.abort(), 1);
+      });
+    const final = await runConnectFlow({ kind: 'connect' }, deps, cancel.signal);
+    expect(final).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+    expect(closedWith!.aborted).toBe(true);
+    expect(completions).toEqual([]);
+  });
+
+  it('Cancel ends the flow even when the window never answers (a lost window)', async () => {
+    const { deps } = world();
+    const cancel = new AbortController();
+    deps.launchWebAuthFlow = () => {
+      setTimeout(() => cancel.abort(), 1);
+      return new Promise(() => undefined);
+    };
+    expect(await runConnectFlow({ kind: 'connect' }, deps, cancel.signal)).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+  });
+
+  it('Cancel while the connect session is being created does not open Stripe', async () => {
+    const { deps } = world();
+    const cancel = new AbortController();
+    let opened = false;
+    deps.api.createConnectSession = () => {
+      cancel.abort();
+      return new Promise(() => undefined);
+    };
+    deps.launchWebAuthFlow = async () => {
+      opened = true;
+      return '';
+    };
+    expect(await runConnectFlow({ kind: 'connect' }, deps, cancel.signal)).toMatchObject({ phase: 'failed', error: { code: 'cancelled' } });
+    expect(opened).toBe(false);
+  });
+
+  it('the Stripe window closes when the connect session expires, for its lifetime on the workspace’s clock', async () => {
+    const { deps } = world();
+    let asked = -1;
+    const expiry = new AbortController();
+    deps.timeout = (ms) => {
+      asked = ms;
+      return expiry.signal;
+    };
+    deps.launchWebAuthFlow = (_url, { signal }) => {
+      setTimeout(() => expiry.abort(), 1);
+      return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('closed'))));
+    };
+    expect(await runConnectFlow({ kind: 'connect' }, deps)).toMatchObject({ phase: 'failed', error: { code: 'session-expired' } });
+    expect(asked).toBe(900_000);
+  });
+
+  it('keeps the Stripe window’s id with the flow, so a restarted worker can close it', async () => {
+    const { deps, saved } = world();
+    const launch = deps.launchWebAuthFlow;
+    deps.launchWebAuthFlow = async (url, control) => {
+      control.onWindow(42);
+      return launch(url, control);
+    };
+    await runConnectFlow({ kind: 'connect' }, deps);
+    expect(saved.find((s) => s.phase === 'authorizing' && s.windowId === 42)).toBeDefined();
   });
 });
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { badgeFor, noticesFor, notificationsDue } from '../../src/shared/alerts';
 import { sortForDisplay } from '../../src/shared/health';
-import type { Integration, IntegrationStatus } from '../../src/shared/schemas';
+import type { Integration } from '../../src/shared/schemas';
 import { integrationFixture } from './fixtures';
 
-const integration = (id: string, name: string, status: IntegrationStatus): Integration =>
+const integration = (id: string, name: string, status: string): Integration =>
   integrationFixture({ id, stripeAccountId: `acct_${id}`, stripeAccountName: name, status, reason: status === 'active' ? null : 'why' });
 
 describe('health', () => {

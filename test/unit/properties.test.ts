@@ -119,3 +119,104 @@ describe('property: bad input never crashes', () => {
     );
   });
 });
+
+/** A valid authorize URL's parameters, in the order the reference workspace writes them. */
+const authorizeParams = fc
+  .record({
+    clientId: fc.stringMatching(/^ca_\w{1,24}$/),
+    state: fc.stringMatching(/^[\w-]{16,48}$/),
+    reauthenticate: fc.boolean(),
+  })
+  .map(({ clientId, state, reauthenticate }): [string, string][] => [
+    ['response_type', 'code'],
+    ['client_id', clientId],
+    ['scope', 'read_only'],
+    ['redirect_uri', REDIRECT],
+    ['state', state],
+    ...(reauthenticate ? ([['always_prompt', 'true'], ['stripe_landing', 'login']] as [string, string][]) : []),
+  ]);
+
+const authorizeUrlOf = (pairs: [string, string][]) =>
+  `https://connect.stripe.com/oauth/authorize?${pairs.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&')}`;
+
+/** How one character of a name is written: its case (or a look-alike that case-folds to it) and whether percent-encoded. */
+const spelling = fc.record({
+  letter: fc.constantFrom('lower', 'upper', 'look-alike'),
+  encoded: fc.boolean(),
+  upperHex: fc.boolean(),
+});
+const LOOK_ALIKES: Record<string, string> = { s: 'ſ', i: 'ı', k: 'K' };
+
+function spell(name: string, spellings: { letter: string; encoded: boolean; upperHex: boolean }[]): string {
+  return [...name]
+    .map((c, i) => {
+      const { letter, encoded, upperHex } = spellings[i]!;
+      const char = letter === 'upper' ? c.toUpperCase() : letter === 'look-alike' ? (LOOK_ALIKES[c] ?? c.toUpperCase()) : c;
+      if (!encoded) return char;
+      const hex = char.charCodeAt(0) < 0x80 ? `%${char.charCodeAt(0).toString(16).padStart(2, '0')}` : encodeURIComponent(char);
+      return upperHex ? hex.toUpperCase() : hex.toLowerCase();
+    })
+    .join('');
+}
+
+describe('property: authorize URL parameters', () => {
+  it('a repeated parameter, however spelled, encoded, valued or placed, is refused', () => {
+    fc.assert(
+      fc.property(
+        authorizeParams,
+        fc.nat(),
+        fc.array(spelling, { minLength: 16, maxLength: 16 }), // one per character of the longest name,
+        fc.oneof(
+          fc.constant(null), // the same value again
+          fc.string({ unit: 'grapheme' }),
+          fc.constantFrom('read_write', 'https://evil.example/cb', REDIRECT, 'code', 'token', 'ca_evil', ''),
+        ),
+        fc.nat(),
+        (pairs, which, spellings, value, position) => {
+          const [name, original] = pairs[which % pairs.length]!;
+          const repeat: [string, string] = [spell(name, spellings), value ?? original];
+          const withRepeat = [...pairs];
+          withRepeat.splice(position % (pairs.length + 1), 0, repeat);
+          const url = authorizeUrlOf(withRepeat);
+          const result = checkAuthorizeUrl(url, { redirectUri: REDIRECT, allowLoopbackStripe: false });
+          expect(result).toEqual({
+            ok: false,
+            error: { code: 'untrusted-authorize-url', detail: expect.stringMatching(/ repeated$| spelled /) },
+          });
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('a security parameter written any other way (case, look-alike, percent-encoding) is refused', () => {
+    fc.assert(
+      fc.property(authorizeParams, fc.nat(), fc.array(spelling, { minLength: 16, maxLength: 16 }), (pairs, which, spellings) => {
+        const index = which % 5; // the five security parameters come first
+        const [name, value] = pairs[index]!;
+        const variant = spell(name, spellings);
+        fc.pre(variant !== name);
+        const url = authorizeUrlOf(pairs.map((pair, i) => (i === index ? [variant, value] : pair)));
+        expect(checkAuthorizeUrl(url, { redirectUri: REDIRECT, allowLoopbackStripe: false }).ok).toBe(false);
+      }),
+      RUNS,
+    );
+  });
+
+  it('a valid URL is accepted whatever the order of its parameters', () => {
+    fc.assert(
+      fc.property(
+        authorizeParams.chain((pairs) => fc.shuffledSubarray(pairs, { minLength: pairs.length })),
+        (pairs) => {
+          const url = authorizeUrlOf(pairs);
+          const state = pairs.find(([name]) => name === 'state')![1];
+          expect(checkAuthorizeUrl(url, { redirectUri: REDIRECT, allowLoopbackStripe: false })).toEqual({
+            ok: true,
+            value: { url: new URL(url).toString(), state },
+          });
+        },
+      ),
+      RUNS,
+    );
+  });
+});

@@ -96,9 +96,73 @@ describe('workspace API client', () => {
       { status: 200, body: { integrations: [integration] }, headers: { ETag: '"v1"' } },
       { status: 304 },
     ]);
-    expect(await client.listIntegrations()).toEqual({ ok: true, value: { changed: true, integrations: [integration], etag: '"v1"' } });
+    expect(await client.listIntegrations()).toEqual({ ok: true, value: { changed: true, integrations: [integration], unreadable: 0, etag: '"v1"' } });
     expect(await client.listIntegrations('"v1"')).toEqual({ ok: true, value: { changed: false } });
     expect((calls[1]!.init.headers as Record<string, string>)['If-None-Match']).toBe('"v1"');
+  });
+});
+
+describe('forward compatibility: a newer workspace never breaks the list', () => {
+  it('keeps unknown statuses, drops unknown fields, and skips only the items it cannot read', async () => {
+    const paused = { ...integration, id: 'int_2', status: 'paused', pausedUntil: '2027-01-01', color: 'teal' };
+    const shopify = { id: 'int_3', provider: 'shopify', status: 'active', shop: 'acme.myshopify.com' };
+    const { client } = api([{ status: 200, body: { integrations: [integration, paused, shopify], nextCursor: null } }]);
+    const answer = await client.listIntegrations();
+    expect(answer).toEqual({
+      ok: true,
+      value: { changed: true, integrations: [integration, { ...integration, id: 'int_2', status: 'paused' }], unreadable: 1, etag: null },
+    });
+  });
+
+  it('reads a profile with a role it does not know (not an admin)', async () => {
+    const { client } = api([
+      { status: 200, body: { user: { id: 'u', name: 'Ana', email: 'a@x', avatar: 'x' }, workspace: { id: 'w', name: 'W' }, role: 'billing-manager' } },
+    ]);
+    expect(await client.getMe()).toMatchObject({ ok: true, value: { role: 'billing-manager', user: { name: 'Ana' } } });
+  });
+});
+
+describe('error taxonomy: what each answer means for each call', () => {
+  const integrationGone = { status: 404, body: { code: 'integration_not_found' } };
+  it.each<[string, (c: ReturnType<typeof api>['client']) => Promise<{ ok: boolean; error?: { code: string } }>, Answer, string]>([
+    ['a 404 on the profile: not a workspace', (c) => c.getMe(), { status: 404, body: '<html>' }, 'not-a-workspace'],
+    ['a 404 on disconnecting: the integration is gone', (c) => c.deleteIntegration('int_1'), integrationGone, 'integration-gone'],
+    ['a bare 404 on disconnecting: gone too', (c) => c.deleteIntegration('int_1'), { status: 404 }, 'integration-gone'],
+    ['a 404 on reauthenticating: gone', (c) => c.createConnectSession({ redirectUri: 'r', integrationId: 'int_1' }), integrationGone, 'integration-gone'],
+    ['a bare 404 on completing: the session is over', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 404 }, 'session-expired'],
+    ['a bare 404 on the list: an API this release does not know', (c) => c.listIntegrations(), { status: 404 }, 'bad-response'],
+    ['409 idempotency_key_in_use: still being worked on', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 409, body: { code: 'idempotency_key_in_use' }, headers: { 'Retry-After': '1' } }, 'in-progress'],
+    ['any 409 with Retry-After: still being worked on', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 409, body: { code: 'conflict' }, headers: { 'Retry-After': '2' } }, 'in-progress'],
+    ['a 409 without Retry-After: refused', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 409, body: { code: 'conflict' } }, 'rejected'],
+    ['an unknown code falls back to its status (403)', (c) => c.getMe(), { status: 403, body: { code: 'sso_required' } }, 'forbidden'],
+    ['an unknown code falls back to its status (503)', (c) => c.getMe(), { status: 503, body: { code: 'maintenance' } }, 'server-error'],
+  ])('%s', async (_name, call, answer, code) => {
+    const { client } = api([answer]);
+    expect(await call(client)).toMatchObject({ ok: false, error: { code } });
+  });
+
+  it('reads Retry-After on any status (a 503 or a 409 says when to come back)', async () => {
+    const { client } = api([{ status: 503, headers: { 'Retry-After': '5' } }]);
+    expect(await client.getMe()).toMatchObject({ ok: false, error: { code: 'server-error', retryAfterSeconds: 5 } });
+  });
+
+  it('tells its owner of every failure, so a 401 anywhere signs the profile out', async () => {
+    const seen: string[] = [];
+    const fake = fakeFetch([{ status: 401, body: { code: 'invalid_token' } }]);
+    const client = createWorkspaceApi({ baseUrl: 'https://ws.example/', token: 't', fetch: fake.fetch, onFailure: (e, call) => seen.push(`${call}:${e.code}`) });
+    await client.listIntegrations();
+    expect(seen).toEqual(['list:unauthorized']);
+  });
+
+  it('measures a connect session’s lifetime on the workspace’s clock', async () => {
+    const { client } = api([
+      {
+        status: 201,
+        body: { id: 'cs_1', authorizeUrl: 'https://connect.stripe.com/oauth/authorize', expiresAt: '2020-01-01T00:15:00.000Z' },
+        headers: { Date: 'Wed, 01 Jan 2020 00:00:00 GMT' },
+      },
+    ]);
+    expect(await client.createConnectSession({ redirectUri: 'r' })).toMatchObject({ ok: true, value: { lifetimeMs: 900_000 } });
   });
 });
 
