@@ -24,6 +24,8 @@ const server = await startReferenceServer({
   dataDir: resolve(root, env.DATA_DIR ?? '.data/workspace'),
   port: Number(env.PORT ?? 8787),
   emulator: { port: Number(env.EMULATOR_PORT ?? 8788) },
+  // The demo: "Breaking things on purpose" in the README works against it.
+  testControls: true,
 });
 const admin = server.store.read().users.find((u) => u.role === 'admin')!;
 const standard = server.store.read().users.find((u) => u.role !== 'admin');
@@ -45,17 +47,28 @@ if (hasDisplay) {
     headless: false,
     userDataDir: resolve(root, '.data/chromium-profile'),
   });
-  const page = await chromium.browser.newPage();
-  await page.goto(chromium.extensionUrl(settingsPath));
-  console.log('Chromium is open on the extension’s settings: paste the admin token and save, then use the toolbar button.');
+  // One tab: the settings page the extension opens on install, with the URL filled in, in front;
+  // the blank tab the browser starts with goes.
+  const settings = await chromium.browser
+    .waitForTarget((t) => t.url().startsWith(chromium.extensionUrl('src/options/')), { timeout: 5000 })
+    .then((t) => t.asPage())
+    .catch(() => chromium.browser.newPage());
+  await settings.goto(chromium.extensionUrl(settingsPath));
+  await settings.bringToFront();
+  for (const page of await chromium.browser.pages()) if (page !== settings) await page.close().catch(() => undefined);
+  console.log(`Chromium is open on the extension’s settings, with ${server.url} filled in:
+  1. Paste the admin token ${admin.token} and choose Save and check.
+  2. Pin Workspace Connect to the toolbar: the puzzle-piece menu next to the address bar → the pin.
+  3. Click its toolbar button → Connect with Stripe, and sign in on the emulator's page.`);
   chromium.browser.on('disconnected', () => void server.close().then(() => process.exit(0)));
 } else {
   console.log(`No display here, so no browser was opened. To try it in your own Chromium or Chrome:
   1. Open chrome://extensions, turn on Developer mode, click "Load unpacked" and choose
      ${extensionDir}
-  2. The extension's settings open from its menu (or chrome-extension://bphafeaaifjipcafibonkolcgimildpk/${settingsPath}):
-     enter ${server.url} and the admin token above, then Save and check.
-  3. Click the toolbar button → Connect with Stripe, and sign in on the emulator's page.
+  2. The extension's settings open by themselves (or chrome-extension://bphafeaaifjipcafibonkolcgimildpk/${settingsPath}):
+     enter ${server.url} and the admin token ${admin.token}, then Save and check.
+  3. Pin Workspace Connect to the toolbar (the puzzle-piece menu → the pin), click its button →
+     Connect with Stripe, and sign in on the emulator's page.
 The workspace keeps running until you press Ctrl+C.`);
 }
 

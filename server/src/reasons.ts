@@ -15,12 +15,13 @@ const TEXTS: Record<Language, Record<ProblemCode, (detail: string) => string>> =
   en: {
     revoked: () => 'Access was revoked in Stripe: the account owner disconnected this workspace. Reauthenticate to reconnect it.',
     expired: () => 'Stripe no longer accepts this connection’s credentials. Reauthenticate to resume syncing.',
-    sync_failed: (detail) => `The last sync failed (${detail}). The workspace retries; reauthenticate if it persists.`,
+    // Stripe's own message stays out: it is English, and for support, not for the admin.
+    sync_failed: () => 'The last sync failed. The workspace retries; reauthenticate if it persists.',
   },
   es: {
-    revoked: () => 'Se revocó el acceso en Stripe: el titular de la cuenta desconectó este espacio de trabajo. Vuelva a autenticar para reconectarla.',
+    revoked: () => 'Se revocó el acceso en Stripe: el titular de la cuenta desconectó este espacio de trabajo. Vuelva a autenticarla para reconectarla.',
     expired: () => 'Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticar para reanudar la sincronización.',
-    sync_failed: (detail) => `La última sincronización falló (${detail}). El espacio de trabajo lo reintenta; vuelva a autenticar si continúa.`,
+    sync_failed: () => 'La última sincronización falló. El espacio de trabajo lo reintenta; vuelva a autenticarla si continúa.',
   },
 };
 

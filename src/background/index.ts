@@ -17,6 +17,7 @@ import {
   scheduleHealthChecks,
   showBadge,
 } from './health';
+import { bringOutcomeToAdmin, currentWindowId, OUTCOME_NOTIFICATION_PREFIX } from './outcome';
 import { readState, saveFlow, writeState } from './storage';
 import { workspaceClient } from './workspace';
 
@@ -48,10 +49,15 @@ async function checkProfile(): Promise<CommandReply> {
  */
 let running: { flow: Promise<FlowState>; cancel: AbortController } | null = null;
 
-function claimFlow(run: (cancel: AbortSignal) => Promise<FlowState>): Promise<FlowState> {
+function claimFlow(
+  run: (cancel: AbortSignal) => Promise<FlowState>,
+  originWindow: Promise<number | undefined> = Promise.resolve(undefined),
+): Promise<FlowState> {
   const cancel = new AbortController();
   const flow = run(cancel.signal)
     .then(async (final) => {
+      // The outcome first (the admin is waiting for it), then the list it changed.
+      await bringOutcomeToAdmin(final, await originWindow);
       await afterFlow(final);
       return final;
     })
@@ -156,14 +162,21 @@ function keepStripeWindowToItself(tab: browser.Tabs.Tab): void {
   })().catch(() => undefined);
 }
 
-function startFlow(request: FlowRequest): CommandReply | Promise<CommandReply> {
+async function startFlow(request: FlowRequest): Promise<CommandReply> {
   if (running) return focusRunningFlow();
-  claimFlow(async (cancel) => {
+  // The reply waits for the flow's first stored state, so a page that reads storage back on the
+  // reply (Firefox may miss a change event) sees the flow running.
+  let stored!: () => void;
+  const firstSave = new Promise<void>((resolve) => (stored = resolve));
+  const flow = claimFlow(async (cancel) => {
     const { settings } = await readState();
     const client = await workspaceClient(settings);
     if (!client.ok) return reportFailure(request, client.error);
-    return runConnectFlow(request, flowDeps(client.api), cancel);
-  });
+    const deps = flowDeps(client.api);
+    const save = deps.save;
+    return runConnectFlow(request, { ...deps, save: (state) => save(state).finally(stored) }, cancel);
+  }, currentWindowId());
+  await Promise.race([firstSave, flow]);
   return { ok: true };
 }
 
@@ -292,7 +305,7 @@ browser.runtime.onInstalled.addListener(({ reason }) => {
 });
 
 browser.notifications.onClicked.addListener((notificationId) => {
-  if (!notificationId.startsWith(NOTIFICATION_PREFIX)) return;
+  if (!notificationId.startsWith(NOTIFICATION_PREFIX) && !notificationId.startsWith(OUTCOME_NOTIFICATION_PREFIX)) return;
   void browser.notifications.clear(notificationId);
   void openIntegrationList();
 });

@@ -122,10 +122,13 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
     const attention = needsAttention(integration);
     const confirm = (confirming: boolean) => this.setState({ confirming });
     return (
-      <li class={`integration-item ${attention ? 'attention' : ''}`}>
+      <li class={`integration-item ${attention ? 'attention' : ''}`} data-status={integration.status}>
         <div class="row spread">
-          {/* Element Timing: `npm run bench` reads when the first row was painted. */}
-          <strong elementtiming="wc:integrations">{name}</strong>
+          {/* Element Timing: `npm run bench` reads when the first row was painted. `dir=auto`: a
+              name in another script, or with a direction override, stays as the workspace wrote it. */}
+          <strong class="name clamp" dir="auto" title={name} elementtiming="wc:integrations">
+            {name}
+          </strong>
           <span class={`status status-${integration.status}`}>{statusLabel(integration.status)}</span>
         </div>
         <p class="detail">
@@ -134,7 +137,11 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
             integration.lastSyncAt ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), now, language)) : t('neverSynced')
           }`}
         </p>
-        {integration.reason && <p>{integration.reason}</p>}
+        {integration.reason && (
+          <p class="clamp" dir="auto" title={integration.reason}>
+            {integration.reason}
+          </p>
+        )}
         {canManage && !confirming && (
           <div class="row">
             {attention && (

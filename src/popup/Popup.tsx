@@ -1,4 +1,5 @@
 import browser from '../ui/browser';
+import type { AppErrorCode } from '../shared/errors';
 import type { FlowState, ProfileState, StoredState } from '../shared/state';
 import { isFlowRunning } from '../shared/state';
 import { errorMessage, t } from '../ui/i18n';
@@ -7,6 +8,8 @@ import { FlowStatus } from './FlowStatus';
 import { IntegrationList } from './IntegrationList';
 
 const openOptions = () => void browser.runtime.openOptionsPage();
+
+const BLOCKING: ReadonlySet<AppErrorCode> = new Set(['unauthorized', 'forbidden', 'not-a-workspace', 'permission-denied', 'not-configured']);
 
 /** The popup for the stored state; main.tsx renders it once that is read, and on each change. */
 export function Popup({ state }: { state: StoredState }) {
@@ -29,11 +32,15 @@ function PopupBody({ state }: { state: StoredState }) {
       </>
     );
   }
+  const { profile } = state;
+  // One problem, one message: a workspace that refuses this token (or this extension) blocks
+  // everything else, so nothing else is shown beside it. A passing failure keeps the cached list.
+  if (profile?.status === 'failed' && BLOCKING.has(profile.error.code)) return <ProfileLine profile={profile} />;
   const flow = state.flow ?? { phase: 'idle' };
-  const isAdmin = state.profile?.status === 'ready' && state.profile.me.role === 'admin';
+  const isAdmin = profile?.status === 'ready' && profile.me.role === 'admin';
   return (
     <>
-      <ProfileLine profile={state.profile} />
+      <ProfileLine profile={profile} />
       <div aria-live="polite" data-testid="flow-status">
         <FlowStatus flow={flow} />
       </div>
@@ -43,8 +50,12 @@ function PopupBody({ state }: { state: StoredState }) {
         canManage={isAdmin}
         flowRunning={isFlowRunning(flow)}
       />
-      <h2>{t('addDataSource')}</h2>
-      <ConnectCard isAdmin={isAdmin} flow={flow} />
+      {isAdmin && (
+        <>
+          <h2>{t('addDataSource')}</h2>
+          <ConnectCard flow={flow} />
+        </>
+      )}
     </>
   );
 }
@@ -67,14 +78,14 @@ function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
       </p>
       {me.role !== 'admin' && (
         <p class="notice warn" role="status" data-testid="not-admin">
-          {t('requiresAdmin')}
+          {t('requiresAdmin')} {t('signedInWithRole', [me.user.name, browser.i18n.getMessage(`role_${me.role.replace('-', '_')}`) || me.role])}
         </p>
       )}
     </>
   );
 }
 
-function ConnectCard({ isAdmin, flow }: { isAdmin: boolean; flow: FlowState }) {
+function ConnectCard({ flow }: { flow: FlowState }) {
   // One flow at a time: while Stripe's window is open, the button brings it back to the front, and
   // Cancel is the way out of a window that cannot finish (an error page Stripe shows instead).
   const cancellable = flow.phase === 'starting' || flow.phase === 'authorizing';
@@ -89,7 +100,7 @@ function ConnectCard({ isAdmin, flow }: { isAdmin: boolean; flow: FlowState }) {
             {t('showStripeWindow')}
           </button>
         ) : (
-          <button class="primary" disabled={!isAdmin || isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
+          <button class="primary" disabled={isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
             {t('connectWithStripe')}
           </button>
         )}

@@ -6,7 +6,7 @@ export function IntegrationDetails({ integration }: { integration: Integration }
     <dl class="integration" data-testid="integration">
       <dt>{t('stripeAccount')}</dt>
       <dd>
-        {integration.stripeAccountName} <code>{integration.stripeAccountId}</code>{' '}
+        <bdi>{integration.stripeAccountName}</bdi> <code>{integration.stripeAccountId}</code>{' '}
         <span class="mode">{integration.livemode ? t('liveMode') : t('testMode')}</span>
       </dd>
     </dl>

@@ -39,7 +39,7 @@ describe('every failure says what happened (Chromium)', () => {
     // Chromium retries a POST once on a dropped keep-alive connection: keep dropping.
     ['workspace unreachable', { kind: 'drop', times: 5 }, 'The workspace cannot be reached'],
     ['401 token rejected', { kind: 'status', status: 401, code: 'invalid_token' }, 'The workspace rejected this API token'],
-    ['403 not an admin', { kind: 'status', status: 403, code: 'admin_required' }, 'This requires administrator permissions'],
+    ['403 not an admin', { kind: 'status', status: 403, code: 'admin_required' }, 'Only workspace administrators can do this'],
     ['429 with Retry-After', { kind: 'status', status: 429, code: 'rate_limited', headers: { 'Retry-After': '30' } }, 'Try again in 30 seconds'],
     ['500', { kind: 'status', status: 500 }, 'The workspace had a problem on its side'],
     ['malformed JSON', { kind: 'malformed' }, 'The workspace answered with something the extension does not understand'],

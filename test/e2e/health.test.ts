@@ -169,7 +169,7 @@ describe.each(BROWSERS)('Integration health and reauthentication (%s)', (browser
     await options.locator('#health-minutes').fill('5');
     await options.focus('#health-minutes');
     await options.keyboard.press('Enter');
-    await waitForText(options, 'Integration health is checked every 5 minutes.');
+    await waitForText(options, 'Data source health is checked every 5 minutes.');
     expect(await alarmPeriod(world)).toBe(5);
   });
 });

@@ -39,11 +39,11 @@ describe('en español (Chromium, --lang=es)', () => {
 
     const popup = await openPopup(world);
     const popupText = await textOf(popup);
-    expect(popupText).toContain('Añadir un origen de datos');
-    expect(popupText).toContain('Todavía no hay orígenes de datos');
+    expect(popupText).toContain('Añadir una fuente de datos');
+    expect(popupText).toContain('Todavía no hay fuentes de datos');
     const stripe = waitForStripeWindow(world);
     await clickConnectLabelled(popup, 'Conectar con Stripe');
-    await waitForText(popup, 'Inicie sesión con Stripe en la ventana que se abrió');
+    await waitForText(popup, 'Para continuar, inicie sesión en la ventana de Stripe');
     await signInOnEmulator(await stripe);
     const shown = await waitForText(popup, 'Conexión correcta');
     expect(shown).toContain('Cuenta de Stripe');

@@ -66,7 +66,11 @@ describe('integration health on the reference server', () => {
     const integration = await connect();
     const broken = await control(`/__test/integrations/${integration.id}/break`, { how: 'error' });
     expect(broken.status).toBe('error');
-    expect(broken.reason).toContain('The last sync failed (An unknown error occurred)');
+    expect(broken.reason).toBe('The last sync failed. The workspace retries; reauthenticate if it persists.');
+    // Stripe's English message is kept for support, not shown in the admin's language.
+    const spanish = await fetch(`${t.server.url}/api/v1/integrations`, { headers: { Authorization: 'Bearer wc_demo_admin_token', 'Accept-Language': 'es' } });
+    const [listed] = ((await spanish.json()) as { integrations: Array<{ reason: string }> }).integrations;
+    expect(listed!.reason).toBe('La última sincronización falló. El espacio de trabajo lo reintenta; vuelva a autenticarla si continúa.');
     expect(await control(`/__test/integrations/${integration.id}/sync`)).toMatchObject({ status: 'active', reason: null });
   });
 

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ERROR_CODES, errorMessageKey } from '../../src/shared/errors';
+import { KNOWN_ROLES, KNOWN_STATUSES } from '../../src/shared/schemas';
 
 const root = resolve(import.meta.dirname, '../..');
 type Messages = Record<string, { message: string; placeholders?: Record<string, unknown> }>;
@@ -25,7 +26,8 @@ const literal = new Set([...code.matchAll(/['"`]([a-zA-Z][\w]*)['"`]|__MSG_(\w+)
 const built = new Set([
   ...APP_ERROR_CODES.map(errorMessageKey),
   'error_rate_limited_retry',
-  ...['active', 'expired', 'revoked', 'error'].map((s) => `status_${s}`),
+  ...KNOWN_STATUSES.map((s) => `status_${s}`),
+  ...KNOWN_ROLES.filter((r) => r !== 'admin').map((r) => `role_${r.replace('-', '_')}`),
 ]);
 const used = (key: string) => literal.has(key) || built.has(key);
 
