@@ -9,13 +9,13 @@ export function FlowStatus({ flow }: { flow: FlowState }) {
     case 'idle':
       return null;
     case 'starting':
-      return <p class="muted">{t('flowStarting')}</p>;
+      return <Progress text={t('flowStarting')} />;
     case 'authorizing':
-      return <p class="muted">{t('flowAuthorizing')}</p>;
+      return <Progress text={t('flowAuthorizing')} />;
     case 'completing':
       return (
         <>
-          <p class="muted">{t('flowCompleting')}</p>
+          <Progress text={t('flowCompleting')} />
           {flow.pending.lastError && (
             <p class="notice warn">
               {errorMessage(flow.pending.lastError)} {t('flowRetrying', String(flow.pending.attempts))}
@@ -35,9 +35,24 @@ export function FlowStatus({ flow }: { flow: FlowState }) {
       return (
         <div class="notice bad" role="alert">
           <strong>{errorMessage(flow.error)}</strong>
-          {flow.error.detail && <p class="detail">{flow.error.detail}</p>}
+          {/* What the browser, Stripe or the workspace said: for support, not in the admin's words. */}
+          {flow.error.detail && (
+            <details class="detail">
+              <summary>{t('details')}</summary>
+              {flow.error.detail}
+            </details>
+          )}
           <button onClick={() => void sendCommand({ type: 'dismiss-flow' })}>{t('dismiss')}</button>
         </div>
       );
   }
+}
+
+function Progress({ text }: { text: string }) {
+  return (
+    <p class="progress">
+      <span class="spinner" aria-hidden="true" />
+      {text}
+    </p>
+  );
 }

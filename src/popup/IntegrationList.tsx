@@ -55,16 +55,24 @@ export class IntegrationList extends Component<Props, { limit: number }> {
 
   override render({ health, operation, canManage, flowRunning }: Props, { limit }: { limit: number }) {
     const rows = this.rows(health?.integrations ?? []);
+    // Sorted with those needing attention first: they are the leading rows.
+    const attention = rows.findIndex((row) => !needsAttention(row));
+    const attentionCount = attention < 0 ? rows.length : attention;
     // To the minute: "last synced" stays current as the page re-renders, and rows render again
     // at most once a minute for it.
     const now = Math.floor(Date.now() / 60_000) * 60_000;
     return (
       <section aria-labelledby="data-sources-heading">
-        <h2 id="data-sources-heading">{t('dataSources')}</h2>
+        <h2 id="data-sources-heading">
+          {t('dataSources')}
+          {attentionCount > 0 && <span class="summary"> · {t('needAttention', String(attentionCount))}</span>}
+        </h2>
         {health?.error && (
-          <p class="notice warn" role="status">
-            {t('healthCheckFailed')} {errorMessage(health.error)}
-          </p>
+          <div class="notice warn" role="status">
+            {t('healthCheckFailed')} {errorMessage(health.error)}{' '}
+            {health.checkedAt > 0 && t('listAge', formatSince(health.checkedAt, Date.now(), language))}{' '}
+            <button onClick={() => void sendCommand({ type: 'check-health' })}>{t('retry')}</button>
+          </div>
         )}
         {operation?.status === 'failed' && (
           <p class="notice bad" role="alert">
@@ -160,7 +168,12 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
           </div>
         )}
         {confirming && (
-          <div class="confirm" role="group" aria-label={t('disconnectFor', name)}>
+          <div
+            class="confirm"
+            role="group"
+            aria-label={t('disconnectFor', name)}
+            onKeyDown={(event) => event.key === 'Escape' && confirm(false)}
+          >
             <p>{t('confirmDisconnect', name)}</p>
             <div class="row">
               <button

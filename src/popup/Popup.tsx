@@ -15,7 +15,14 @@ const BLOCKING: ReadonlySet<AppErrorCode> = new Set(['unauthorized', 'forbidden'
 export function Popup({ state }: { state: StoredState }) {
   return (
     <main>
-      <h1>{t('extName')}</h1>
+      <header class="row spread">
+        <h1>{t('extName')}</h1>
+        {state.settings && (
+          <button class="icon" aria-label={t('openSettings')} title={t('openSettings')} onClick={openOptions}>
+            ⚙︎
+          </button>
+        )}
+      </header>
       <PopupBody state={state} />
     </main>
   );
@@ -41,20 +48,18 @@ function PopupBody({ state }: { state: StoredState }) {
   return (
     <>
       <ProfileLine profile={profile} />
-      <div aria-live="polite" data-testid="flow-status">
-        <FlowStatus flow={flow} />
-      </div>
       <IntegrationList
         health={state.health}
         operation={state.operation}
         canManage={isAdmin}
         flowRunning={isFlowRunning(flow)}
       />
+      {/* Always in reach: the add card stays at the bottom of the popup however long the list. */}
       {isAdmin && (
-        <>
-          <h2>{t('addDataSource')}</h2>
+        <section class="add" aria-labelledby="add-heading">
+          <h2 id="add-heading">{t('addDataSource')}</h2>
           <ConnectCard flow={flow} />
-        </>
+        </section>
       )}
     </>
   );
@@ -94,6 +99,9 @@ function ConnectCard({ flow }: { flow: FlowState }) {
       <p>
         <strong>Stripe</strong> — <span class="muted">{t('stripeBlurb')}</span>
       </p>
+      <div aria-live="polite" data-testid="flow-status">
+        <FlowStatus flow={flow} />
+      </div>
       <div class="row">
         {flow.phase === 'authorizing' ? (
           <button class="primary" onClick={() => void sendCommand({ type: 'focus-flow' })}>
@@ -109,3 +117,4 @@ function ConnectCard({ flow }: { flow: FlowState }) {
     </div>
   );
 }
+

@@ -3,7 +3,13 @@
  * `browser.*`. (The badge and notifications, which only the service worker needs, are in
  * alerts.ts, so the popup does not load them.)
  */
-import { isKnownStatus, type Integration, type KnownStatus } from './schemas';
+import type { Integration } from './schemas';
+
+/** The roles and statuses this release knows (kept apart from schemas.ts, which brings valibot). */
+export const KNOWN_ROLES = ['admin', 'standard', 'read-only'] as const;
+export const KNOWN_STATUSES = ['active', 'expired', 'revoked', 'error'] as const;
+type KnownStatus = (typeof KNOWN_STATUSES)[number];
+const isKnownStatus = (status: string): status is KnownStatus => (KNOWN_STATUSES as readonly string[]).includes(status);
 
 const ATTENTION_ORDER: Record<KnownStatus, number> = { revoked: 0, expired: 1, error: 2, active: 3 };
 /** A status this release does not know is shown neutrally, among the healthy ones. */

@@ -11,7 +11,6 @@ const isoDateTime = v.pipe(v.string(), v.isoTimestamp());
  * Unknown fields are dropped, unknown roles and statuses are kept as strings and shown neutrally,
  * and one integration the extension cannot read never hides the others.
  */
-export const KNOWN_ROLES = ['admin', 'standard', 'read-only'] as const;
 export const RoleSchema = v.string();
 
 export const MeSchema = v.object({
@@ -21,9 +20,6 @@ export const MeSchema = v.object({
 });
 export type Me = v.InferOutput<typeof MeSchema>;
 
-export const KNOWN_STATUSES = ['active', 'expired', 'revoked', 'error'] as const;
-export type KnownStatus = (typeof KNOWN_STATUSES)[number];
-export const isKnownStatus = (status: string): status is KnownStatus => (KNOWN_STATUSES as readonly string[]).includes(status);
 export const IntegrationStatusSchema = v.pipe(v.string(), v.minLength(1));
 
 export const IntegrationSchema = v.object({

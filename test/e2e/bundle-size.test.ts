@@ -18,9 +18,11 @@ describe('bundle size budgets (production build, gzip)', () => {
     expect(sizes.popupGzipBytes).toBeLessThanOrEqual(BUDGETS.popupGzipBytes);
   });
 
-  it(`the popup loads at most ${BUDGETS.popupToBaselineRatio}× a bare Preact hello-world built the same way`, () => {
+  it(`the popup loads at most ${BUDGETS.popupToBaselineRatioCeiling}× a bare Preact hello-world built the same way (production)`, () => {
+    // Preact's production bundle is about 4.5 KB: a development build would make every ratio look good.
     expect(sizes.baselineGzipBytes).toBeGreaterThan(3000);
-    expect(sizes.popupGzipBytes / sizes.baselineGzipBytes).toBeLessThanOrEqual(BUDGETS.popupToBaselineRatio);
+    expect(sizes.baselineGzipBytes).toBeLessThan(6000);
+    expect(sizes.popupGzipBytes / sizes.baselineGzipBytes).toBeLessThanOrEqual(BUDGETS.popupToBaselineRatioCeiling);
   });
 
   it(`the service worker loads at most ${BUDGETS.serviceWorkerGzipBytes} bytes`, () => {
