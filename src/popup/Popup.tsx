@@ -48,13 +48,14 @@ function PopupBody({ state }: { state: StoredState }) {
   return (
     <>
       <ProfileLine profile={profile} />
+      {/* The outcome at the top, where the list it changed begins; progress in the Stripe card. */}
+      {(flow.phase === 'succeeded' || flow.phase === 'failed') && <FlowArea flow={flow} />}
       <IntegrationList
         health={state.health}
         operation={state.operation}
         canManage={isAdmin}
         flowRunning={isFlowRunning(flow)}
       />
-      {/* Always in reach: the add card stays at the bottom of the popup however long the list. */}
       {isAdmin && (
         <section class="add" aria-labelledby="add-heading">
           <h2 id="add-heading">{t('addDataSource')}</h2>
@@ -99,9 +100,7 @@ function ConnectCard({ flow }: { flow: FlowState }) {
       <p>
         <strong>Stripe</strong> — <span class="muted">{t('stripeBlurb')}</span>
       </p>
-      <div aria-live="polite" data-testid="flow-status">
-        <FlowStatus flow={flow} />
-      </div>
+      {isFlowRunning(flow) && <FlowArea flow={flow} />}
       <div class="row">
         {flow.phase === 'authorizing' ? (
           <button class="primary" onClick={() => void sendCommand({ type: 'focus-flow' })}>
@@ -118,3 +117,11 @@ function ConnectCard({ flow }: { flow: FlowState }) {
   );
 }
 
+
+function FlowArea({ flow }: { flow: FlowState }) {
+  return (
+    <div aria-live="polite" data-testid="flow-status">
+      <FlowStatus flow={flow} />
+    </div>
+  );
+}

@@ -4,7 +4,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BROWSERS, configureWorkspace, injectFault, listedIntegrations, openPopup, startWorld, type World } from './support';
+import { BROWSERS, configureWorkspace, injectFault, listedIntegrations, openPopup, startWorld, textOf, waitForText, type World } from './support';
 
 const poll = { timeout: 20_000, interval: 100 };
 
@@ -64,6 +64,27 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
       // Only secondary text (details, pills) may be smaller, and never below 12 px.
       expect(Math.min(...sizes)).toBeGreaterThanOrEqual(12);
     }
+  });
+
+  it('a failed refresh says how old the shown list is and offers Retry; Escape cancels a Disconnect confirmation', async () => {
+    await configureWorkspace(world);
+    await fetch(`${world.server.url}/__test/integrations/seed`, { method: 'POST', body: JSON.stringify({ count: 2 }) });
+    const popup = await openPopup(world);
+    await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(2);
+    expect(await popup.$eval('h2#data-sources-heading', (h) => (h as HTMLElement).innerText)).toBe('Data sources · 1 need attention');
+
+    await injectFault(world, { method: 'GET', path: '^/api/v1/integrations$', kind: 'status', status: 503 });
+    await popup.evaluate(() => void (globalThis as unknown as { browser: typeof chrome }).browser.runtime.sendMessage({ type: 'check-health' }));
+    const notice = await waitForText(popup, 'Could not refresh the list');
+    expect(notice).toMatch(/Showing the list from (now|\d+ (second|minute)s? ago)\./);
+    await popup.locator('button ::-p-text(Retry)').click();
+    await expect.poll(async () => (await textOf(popup)).includes('Could not refresh the list'), poll).toBe(false);
+
+    await popup.locator('button[aria-label="Disconnect Seeded Store 1"]').click();
+    await waitForText(popup, 'Disconnect Seeded Store 1?');
+    await popup.keyboard.press('Escape');
+    await expect.poll(async () => (await textOf(popup)).includes('Disconnect Seeded Store 1?'), poll).toBe(false);
+    expect(await listedIntegrations(popup)).toHaveLength(2);
   });
 
   it('names and reasons of any length, script and direction keep every row inside the popup', async () => {
