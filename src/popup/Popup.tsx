@@ -56,8 +56,8 @@ function PopupBody({ state }: { state: StoredState }) {
         canManage={isAdmin}
         flowRunning={isFlowRunning(flow)}
       />
-      {isAdmin && (
-        <section class="add" aria-labelledby="add-heading">
+      {(isAdmin || isFlowRunning(flow)) && (
+        <section aria-labelledby="add-heading">
           <h2 id="add-heading">{t('addDataSource')}</h2>
           <ConnectCard flow={flow} />
         </section>
@@ -116,7 +116,6 @@ function ConnectCard({ flow }: { flow: FlowState }) {
     </div>
   );
 }
-
 
 function FlowArea({ flow }: { flow: FlowState }) {
   return (
