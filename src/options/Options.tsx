@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from '../ui/browser';
 import {
   DEFAULT_HEALTH_CHECK_MINUTES,
@@ -21,6 +21,14 @@ const problemKey: Record<FormProblem, string> = {
   'permission-refused': 'formPermissionRefused',
 };
 
+function FieldProblem({ problem }: { problem: FormProblem }) {
+  return (
+    <p id="form-problem" class="field-problem" role="alert">
+      {t(problemKey[problem])}
+    </p>
+  );
+}
+
 export function Options() {
   const state = useStoredState();
   const [workspaceUrl, setWorkspaceUrl] = useState('');
@@ -28,6 +36,9 @@ export function Options() {
   const [rememberToken, setRememberToken] = useState(true);
   const [problem, setProblem] = useState<FormProblem | null>(null);
   const [loaded, setLoaded] = useState(false);
+  const urlField = useRef<HTMLInputElement>(null);
+  const tokenField = useRef<HTMLInputElement>(null);
+  const urlProblem = problem?.startsWith('url-') ?? false;
 
   useEffect(() => {
     if (state && !loaded) {
@@ -43,8 +54,15 @@ export function Options() {
   const onSubmit = (event: Event) => {
     event.preventDefault();
     const url = parseWorkspaceUrl(workspaceUrl);
-    if (!url.ok) return setProblem(`url-${url.error}`);
-    if (token.trim() === '') return setProblem('token-empty');
+    // The message sits under the field it is about, and the field takes the focus.
+    if (!url.ok) {
+      setProblem(`url-${url.error}`);
+      return urlField.current?.focus();
+    }
+    if (token.trim() === '') {
+      setProblem('token-empty');
+      return tokenField.current?.focus();
+    }
     setProblem(null);
     // Must be the first asynchronous step of the submit: the browser only shows the permission
     // prompt while it still sees the admin's gesture.
@@ -66,22 +84,26 @@ export function Options() {
           inputMode="url"
           autoComplete="url"
           placeholder="https://analytics.example.com"
+          ref={urlField}
           value={workspaceUrl}
-          aria-invalid={problem?.startsWith('url-') ?? false}
-          aria-describedby={problem ? 'form-problem' : undefined}
+          aria-invalid={urlProblem}
+          aria-describedby={urlProblem ? 'form-problem' : undefined}
           onInput={(e) => setWorkspaceUrl(e.currentTarget.value)}
         />
+        {urlProblem && <FieldProblem problem={problem!} />}
         <label for="api-token">{t('apiTokenLabel')}</label>
         <input
           id="api-token"
           type="password"
           autoComplete="off"
           spellcheck={false}
+          ref={tokenField}
           value={token}
           aria-invalid={problem === 'token-empty'}
-          aria-describedby={problem ? 'form-problem' : 'token-help'}
+          aria-describedby={problem === 'token-empty' ? 'form-problem token-help' : 'token-help'}
           onInput={(e) => setToken(e.currentTarget.value)}
         />
+        {problem === 'token-empty' && <FieldProblem problem={problem} />}
         <p id="token-help" class="detail">
           {t('apiTokenHelp')}
         </p>
@@ -90,11 +112,7 @@ export function Options() {
           {t('rememberToken')}
         </label>
         <p class="detail">{t('rememberTokenHelp')}</p>
-        {problem && (
-          <p id="form-problem" class="notice bad" role="alert">
-            {t(problemKey[problem])}
-          </p>
-        )}
+        {problem === 'permission-refused' && <FieldProblem problem={problem} />}
         <div class="actions">
           <button class="primary" type="submit" disabled={state?.profile?.status === 'checking'}>
             {t('saveAndCheck')}

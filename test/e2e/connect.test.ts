@@ -122,10 +122,29 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
 
   it('the options page explains a bad workspace URL before calling anything', async () => {
     const options = await openOptions(world);
+    // No token: the token field says so, and takes the focus.
+    await options.locator('#workspace-url').fill('https://analytics.example.com');
+    await options.keyboard.press('Enter');
+    await waitForText(options, 'Enter your workspace API token');
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('api-token');
+
     await options.locator('#workspace-url').fill('not a url');
     await options.locator('#api-token').fill('x');
     await options.keyboard.press('Enter');
     await waitForText(options, 'That is not a web address');
+    // Under its field, which is marked invalid, described by it, and has the focus.
+    expect(
+      await options.evaluate(() => {
+        const field = document.getElementById('workspace-url')!;
+        const problem = document.getElementById(field.getAttribute('aria-describedby') ?? '')!;
+        return {
+          focused: document.activeElement === field,
+          invalid: field.getAttribute('aria-invalid'),
+          next: field.nextElementSibling === problem,
+          text: problem.textContent,
+        };
+      }),
+    ).toEqual({ focused: true, invalid: 'true', next: true, text: expect.stringContaining('That is not a web address') });
     await options.locator('#workspace-url').fill('http://analytics.example.com');
     await options.keyboard.press('Enter');
     await waitForText(options, 'Use an https:// address');
