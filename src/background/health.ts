@@ -6,6 +6,7 @@ import browser from 'webextension-polyfill';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
 import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
+import { POPUP_PATH } from './outcome';
 import { readState, writeState } from './storage';
 import { workspaceClient } from './workspace';
 
@@ -92,7 +93,7 @@ export async function openIntegrationList(): Promise<void> {
   try {
     await browser.action.openPopup();
   } catch {
-    await browser.tabs.create({ url: browser.runtime.getURL('src/popup/index.html?view=tab') });
+    await browser.tabs.create({ url: browser.runtime.getURL(`${POPUP_PATH}?view=tab`) });
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BROWSERS, configureWorkspace, injectFault, listedIntegrations, openPopup, startWorld, textOf, waitForText, type World } from './support';
+import { BROWSERS, configureWorkspace, extensionStorage, injectFault, listedIntegrations, openPopup, startWorld, textOf, waitForText, type World } from './support';
 
 const poll = { timeout: 20_000, interval: 100 };
 
@@ -74,7 +74,14 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
     expect(await popup.$eval('h2#data-sources-heading', (h) => (h as HTMLElement).innerText)).toBe('Data sources · 1 need attention');
 
     await injectFault(world, { method: 'GET', path: '^/api/v1/integrations$', kind: 'status', status: 503 });
-    await popup.evaluate(() => void (globalThis as unknown as { browser: typeof chrome }).browser.runtime.sendMessage({ type: 'check-health' }));
+    // Asked until a check meets the fault: a check already running (the popup's own, still
+    // notifying) answers a request made meanwhile without a new one.
+    await expect
+      .poll(async () => {
+        await popup.evaluate(() => (globalThis as unknown as { browser: typeof chrome }).browser.runtime.sendMessage({ type: 'check-health' }));
+        return ((await extensionStorage(popup)).health as { error?: { code: string } }).error?.code;
+      }, poll)
+      .toBe('server-error');
     const notice = await waitForText(popup, 'Could not refresh the list');
     expect(notice).toMatch(/Showing the list from (now|\d+ (second|minute)s? ago)\./);
     await popup.locator('button ::-p-text(Retry)').click();
