@@ -14,10 +14,11 @@ export const BUDGETS = {
   popupToBaselineRatio: 2,
   /**
    * What CI holds the popup to until the owner decides between the ×2 goal and the screens the
-   * "finished screens" issue asks for: today's ratio and ~250 bytes, so nothing grows unnoticed.
-   * (Before, CI measured under NODE_ENV=test, against Preact's development bundle: ×1.5.)
+   * "finished screens" issue asks for: the ratio once they were done (×2.27) and ~150 bytes, so
+   * nothing grows unnoticed. (Before, CI measured under NODE_ENV=test, against Preact's
+   * development bundle: ×1.5.)
    */
-  popupToBaselineRatioCeiling: 2.25,
+  popupToBaselineRatioCeiling: 2.3,
   serviceWorkerGzipBytes: 20 * 1024,
 };
 

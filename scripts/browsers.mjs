@@ -53,6 +53,23 @@ export function ensureBrowser(name) {
   );
 }
 
+/** Debian's language pack for Firefox: with it, `intl.locale.requested` turns the browser (and the extension) to that language. */
+const FIREFOX_LANGUAGE_PACKS = { es: 'firefox-esr-l10n-es-es' };
+
+/** Installs the language pack when missing, where allowed; true when Firefox can speak `lang`. */
+export function ensureFirefoxLanguagePack(lang) {
+  const pkg = FIREFOX_LANGUAGE_PACKS[lang];
+  if (!pkg) return false;
+  const installed = () => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed');
+  if (installed()) return true;
+  try {
+    aptInstall(pkg);
+  } catch (error) {
+    process.stderr.write(`Could not install ${pkg}: ${error.message}\n`);
+  }
+  return installed();
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const names = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['chromium'];
   const paths = Object.fromEntries(names.map((name) => [name, ensureBrowser(name)]));

@@ -13,6 +13,8 @@ export async function launchFirefoxWithExtension(options: {
   extensionDir: string;
   headless: boolean;
   lang?: string;
+  /** More preferences, e.g. `layout.css.prefers-color-scheme.content-override` for a dark run. */
+  prefs?: Record<string, unknown>;
 }): Promise<{ browser: Browser; extensionId: string; extensionUrl(path: string): string }> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -20,7 +22,9 @@ export async function launchFirefoxWithExtension(options: {
     headless: options.headless,
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+      // With Debian's language pack (firefox-esr-l10n-*), the browser and the extension speak it.
       ...(options.lang ? { 'intl.locale.requested': options.lang, 'intl.accept_languages': options.lang } : {}),
+      ...options.prefs,
     },
   });
   const extensionId = await browser.installExtension(options.extensionDir);

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * Draws the extension icon (two linked rings on the brand colour) at every size the browsers and
+ * Draws the extension icon (three rising bars on the brand colour) at every size the browsers and
  * stores ask for, as PNG files in public/icons/. Run after changing the design; the PNGs are committed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 
 const SIZES = [16, 32, 48, 96, 128];
-const BRAND = [83, 58, 253];
+/** Teal: the product's own colour, not Stripe's blurple, so the button does not read as Stripe's. */
+const BRAND = [15, 118, 110];
 
 function crc32(buffer) {
   let crc = ~0;
@@ -46,14 +47,24 @@ function png(size, pixel) {
   ]);
 }
 
-/** Coverage of (u, v) in unit space: 0 outside, 1 background, 2 ring. */
+/**
+ * Coverage of (u, v) in unit space: 0 outside, 1 background, 2 glyph. Drawn on a 16-unit grid so
+ * the 16 px icon is pixel-sharp: a rounded square inset by one unit (the toolbar's own padding),
+ * and three rising bars (analytics) kept to the left and top, where a badge does not cover them.
+ */
 function shape(u, v) {
-  const r = 0.2;
-  const dx = Math.max(Math.abs(u - 0.5) - (0.5 - r), 0);
-  const dy = Math.max(Math.abs(v - 0.5) - (0.5 - r), 0);
+  const x = u * 16;
+  const y = v * 16;
+  const r = 3;
+  const dx = Math.max(Math.abs(x - 8) - (7 - r), 0);
+  const dy = Math.max(Math.abs(y - 8) - (7 - r), 0);
   if (dx * dx + dy * dy > r * r) return 0;
-  const ring = (cx, cy) => Math.abs(Math.hypot(u - cx, v - cy) - 0.17) < 0.055;
-  return ring(0.38, 0.5) || ring(0.62, 0.5) ? 2 : 1;
+  const bars = [
+    [3, 5, 9],
+    [7, 9, 6],
+    [11, 13, 3],
+  ];
+  return bars.some(([left, right, top]) => x >= left && x < right && y >= top && y < 13) ? 2 : 1;
 }
 
 mkdirSync('public/icons', { recursive: true });

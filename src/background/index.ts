@@ -246,6 +246,30 @@ async function disconnect(integrationId: string): Promise<CommandReply> {
   return { ok: true };
 }
 
+/**
+ * Sign out: the token is forgotten (both stores), and with it everything it let the extension see;
+ * the workspace URL stays for the next sign-in. A flow still running is cancelled first.
+ */
+async function signOut(): Promise<CommandReply> {
+  if (running) {
+    running.cancel.abort();
+    await running.flow;
+  }
+  const { settings } = await readState();
+  if (settings) {
+    await writeState({
+      settings: { ...settings, token: '' },
+      profile: { status: 'failed', error: appError('not-configured'), checkedAt: Date.now() },
+      flow: IDLE,
+      health: { integrations: [], etag: null, checkedAt: 0 },
+      notified: [],
+      operation: null,
+    });
+  }
+  await showBadge([]);
+  return { ok: true };
+}
+
 async function setHealthInterval(minutes: number): Promise<CommandReply> {
   const { settings } = await readState();
   if (!settings) return { ok: false, error: appError('not-configured') };
@@ -268,6 +292,8 @@ async function handle(command: Command): Promise<CommandReply> {
       return cancelFlow();
     case 'check-profile':
       return checkProfile();
+    case 'sign-out':
+      return signOut();
     case 'dismiss-flow':
       if (!running) await saveFlow(IDLE);
       return { ok: true };

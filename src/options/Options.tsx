@@ -7,6 +7,7 @@ import {
   type ProfileState,
 } from '../shared/state';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
+import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/store';
 import { useStoredState } from '../ui/use-stored-state';
@@ -120,21 +121,34 @@ export function Options() {
         </div>
       </form>
       <section aria-live="polite" data-testid="profile-status">
-        {state?.settings && <ProfileStatus profile={state.profile} />}
+        {state?.settings && (
+          <ProfileStatus
+            profile={state.profile}
+            onSignOut={() => {
+              // The form forgets it too: what the admin sees is what the extension keeps.
+              setToken('');
+              void sendCommand({ type: 'sign-out' });
+            }}
+          />
+        )}
       </section>
       {state?.settings && <HealthInterval minutes={state.settings.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES} />}
     </main>
   );
 }
 
-function ProfileStatus({ profile }: { profile: ProfileState | undefined }) {
+function ProfileStatus({ profile, onSignOut }: { profile: ProfileState | undefined; onSignOut(): void }) {
   if (!profile) return null;
   if (profile.status === 'checking') return <p class="muted">{t('checkingWorkspace')}</p>;
   if (profile.status === 'failed') {
+    // Signed out: nothing failed, the form just waits for a token.
+    if (profile.error.code === 'not-configured') return <p class="muted">{t('signedOut')}</p>;
     return (
       <div class="notice bad" role="alert">
+        {/* The settings are kept either way: say so, or the admin wonders whether to type them again. */}
+        <p>{t('savedButCheckFailed')}</p>
         <strong>{errorMessage(profile.error)}</strong>
-        {profile.error.detail && <p class="detail">{profile.error.detail}</p>}
+        <ErrorDetails error={profile.error} />
       </div>
     );
   }
@@ -145,6 +159,7 @@ function ProfileStatus({ profile }: { profile: ProfileState | undefined }) {
       <strong>{t('signedInAs', [me.user.name, me.workspace.name])}</strong>
       <p>{me.user.email}</p>
       <p>{admin ? t('roleAdmin') : t('requiresAdmin')}</p>
+      <button onClick={onSignOut}>{t('signOut')}</button>
     </div>
   );
 }

@@ -1,5 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import type { FlowState } from '../shared/state';
-import { IntegrationDetails } from '../ui/IntegrationDetails';
+import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/store';
 
@@ -23,29 +24,37 @@ export function FlowStatus({ flow }: { flow: FlowState }) {
           )}
         </>
       );
-    case 'succeeded':
+    case 'succeeded': {
+      const { stripeAccountName, stripeAccountId, livemode } = flow.integration;
       return (
-        <div class="notice ok" role="status">
-          <strong>{t('successfulConnection')}</strong>
-          <IntegrationDetails integration={flow.integration} />
-          <button onClick={() => void sendCommand({ type: 'dismiss-flow' })}>{t('dismiss')}</button>
-        </div>
+        <Outcome tone="ok">
+          <strong>{t('successfulConnection')}</strong>{' '}
+          <span data-testid="integration">
+            {t('stripeAccount')} <bdi>{stripeAccountName}</bdi> <code>{stripeAccountId}</code> · {t(livemode ? 'liveMode' : 'testMode')}
+          </span>
+        </Outcome>
       );
+    }
     case 'failed':
       return (
-        <div class="notice bad" role="alert">
+        <Outcome tone="bad">
           <strong>{errorMessage(flow.error)}</strong>
-          {/* What the browser, Stripe or the workspace said: for support, not in the admin's words. */}
-          {flow.error.detail && (
-            <details class="detail">
-              <summary>{t('details')}</summary>
-              {flow.error.detail}
-            </details>
-          )}
-          <button onClick={() => void sendCommand({ type: 'dismiss-flow' })}>{t('dismiss')}</button>
-        </div>
+          <ErrorDetails error={flow.error} />
+        </Outcome>
       );
   }
+}
+
+/** How the last flow ended, until the admin closes it (or starts another). */
+function Outcome({ tone, children }: { tone: 'ok' | 'bad'; children: ComponentChildren }) {
+  return (
+    <div class={`notice ${tone} row spread`} role={tone === 'ok' ? 'status' : 'alert'}>
+      <div>{children}</div>
+      <button class="icon" aria-label={t('dismiss')} title={t('dismiss')} onClick={() => void sendCommand({ type: 'dismiss-flow' })}>
+        ×
+      </button>
+    </div>
+  );
 }
 
 function Progress({ text }: { text: string }) {

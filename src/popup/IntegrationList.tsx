@@ -3,7 +3,8 @@ import { needsAttention, sortForDisplay } from '../shared/health';
 import type { Integration } from '../shared/schemas';
 import type { HealthState, OperationState } from '../shared/state';
 import { afterNextPaint } from '../ui/after-paint';
-import { errorMessage, statusLabel, t, uiLanguage } from '../ui/i18n';
+import { ErrorDetails } from '../ui/ErrorDetails';
+import { errorMessage, plural, statusLabel, t, uiLanguage } from '../ui/i18n';
 import { sendCommand } from '../ui/store';
 import { formatSince } from '../ui/time';
 
@@ -65,13 +66,14 @@ export class IntegrationList extends Component<Props, { limit: number }> {
       <section aria-labelledby="data-sources-heading">
         <h2 id="data-sources-heading">
           {t('dataSources')}
-          {attentionCount > 0 && <span class="summary"> · {t('needAttention', String(attentionCount))}</span>}
+          {attentionCount > 0 && <span class="summary"> · {plural('needAttention', attentionCount)}</span>}
         </h2>
         {health?.error && (
           <div class="notice warn" role="status">
             {t('healthCheckFailed')} {errorMessage(health.error)}{' '}
             {health.checkedAt > 0 && t('listAge', formatSince(health.checkedAt, Date.now(), language))}{' '}
             <button onClick={() => void sendCommand({ type: 'check-health' })}>{t('retry')}</button>
+            <ErrorDetails error={health.error} />
           </div>
         )}
         {operation?.status === 'failed' && (
@@ -79,7 +81,7 @@ export class IntegrationList extends Component<Props, { limit: number }> {
             {errorMessage(operation.error)}
           </p>
         )}
-        {!!health?.unreadable && <p class="muted">{t('unreadableIntegrations', String(health.unreadable))}</p>}
+        {!!health?.unreadable && <p class="muted">{plural('unreadableIntegrations', health.unreadable)}</p>}
         {rows.length === 0 ? (
           <p class="muted">{t('noIntegrations')}</p>
         ) : (
@@ -139,11 +141,13 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
           </strong>
           <span class={`status status-${integration.status}`}>{statusLabel(integration.status)}</span>
         </div>
-        <p class="detail">
-          <code>{integration.stripeAccountId}</code>
-          {` · ${t(integration.livemode ? 'liveMode' : 'testMode')} · ${
+        {/* One line, cut at its end: the mode and the last sync first, the account id (whole in
+            the tooltip) last. */}
+        <p class="detail meta" title={integration.stripeAccountId}>
+          {`${t(integration.livemode ? 'liveMode' : 'testMode')} · ${
             integration.lastSyncAt ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), now, language)) : t('neverSynced')
-          }`}
+          } · `}
+          <code>{integration.stripeAccountId}</code>
         </p>
         {integration.reason && (
           <p class="clamp" dir="auto" title={integration.reason}>

@@ -2,6 +2,7 @@ import browser from '../ui/browser';
 import type { AppErrorCode } from '../shared/errors';
 import type { FlowState, ProfileState, StoredState } from '../shared/state';
 import { isFlowRunning } from '../shared/state';
+import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/store';
 import { FlowStatus } from './FlowStatus';
@@ -56,8 +57,10 @@ function PopupBody({ state }: { state: StoredState }) {
         canManage={isAdmin}
         flowRunning={isFlowRunning(flow)}
       />
+      {/* Sticky at the bottom of the popup: Connect stays in reach, and a flow's progress in
+          sight, however long the list above it. */}
       {(isAdmin || isFlowRunning(flow)) && (
-        <section aria-labelledby="add-heading">
+        <section class="add" aria-labelledby="add-heading">
           <h2 id="add-heading">{t('addDataSource')}</h2>
           <ConnectCard flow={flow} />
         </section>
@@ -72,6 +75,7 @@ function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
     return (
       <div class="notice bad" role="alert">
         <p>{errorMessage(profile.error)}</p>
+        <ErrorDetails error={profile.error} />
         <button onClick={openOptions}>{t('openSettings')}</button>
       </div>
     );

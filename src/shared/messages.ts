@@ -19,6 +19,7 @@ export const CommandSchema = v.variant('type', [
   v.object({ type: v.literal('cancel-flow') }),
   v.object({ type: v.literal('check-profile') }),
   v.object({ type: v.literal('dismiss-flow') }),
+  v.object({ type: v.literal('sign-out') }),
   v.object({ type: v.literal('popup-opened') }),
   v.object({ type: v.literal('check-health') }),
   v.object({ type: v.literal('disconnect'), integrationId: v.pipe(v.string(), v.minLength(1)) }),

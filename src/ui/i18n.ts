@@ -6,6 +6,9 @@ export function t(key: string, substitutions?: string | string[]): string {
   return browser.i18n.getMessage(key, substitutions) || key;
 }
 
+/** A count in a sentence: `<key>One` for one, `<key>` for any other number. */
+export const plural = (key: string, count: number): string => t(count === 1 ? `${key}One` : key, String(count));
+
 /** A status pill's label; a status this release does not know is named as it is, neutrally. */
 export const statusLabel = (status: string): string => browser.i18n.getMessage(`status_${status}`) || t('status_unknown', status);
 

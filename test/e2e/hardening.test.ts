@@ -132,7 +132,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
     expect(await textOf(popup)).not.toContain('No workspace API answered');
     await expect.poll(async () => (await listedIntegrations(popup)).join('\n'), poll).not.toContain('Seeded Store 0');
 
-    await popup.locator('button ::-p-text(Dismiss)').click();
+    await popup.locator('button[aria-label=Dismiss]').click();
     await removeInWorkspace(world, 'int_seed00001');
     await popup.locator('button[aria-label="Disconnect Seeded Store 1"]').click();
     await popup.locator('button.danger').click();
@@ -234,7 +234,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
     const rows = await listedIntegrations(popup);
     expect(rows[0]).toContain('Gamma Store');
     expect(rows.find((r) => r.includes('Beta Store'))).toContain('Unknown status: paused');
-    expect(await textOf(popup)).toContain('1 more data sources are not shown');
+    expect(await textOf(popup)).toContain('1 more data source is not shown');
     expect(await textOf(popup)).not.toContain('does not understand');
   });
 

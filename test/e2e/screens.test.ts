@@ -4,7 +4,20 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BROWSERS, configureWorkspace, extensionStorage, injectFault, listedIntegrations, openPopup, startWorld, textOf, waitForText, type World } from './support';
+import {
+  badge,
+  BROWSERS,
+  configureWorkspace,
+  DEMO_ADMIN_TOKEN,
+  extensionStorage,
+  injectFault,
+  listedIntegrations,
+  openPopup,
+  startWorld,
+  textOf,
+  waitForText,
+  type World,
+} from './support';
 
 const poll = { timeout: 20_000, interval: 100 };
 
@@ -33,12 +46,21 @@ function integration(n: number, name: string) {
   };
 }
 
-/** Elements whose right edge lies past the page's width: the layout did not hold. */
+/**
+ * Elements whose right edge lies past the page's width: the layout did not hold. Text a box cuts
+ * off on purpose (an ellipsis inside the page) is not past anything the admin can see.
+ */
 const overflowing = (page: Page) =>
   page.evaluate(() => {
     const width = document.documentElement.clientWidth;
+    const clipped = (element: Element) => {
+      for (let box = element.parentElement; box && box !== document.body; box = box.parentElement) {
+        if (getComputedStyle(box).overflowX !== 'visible' && box.getBoundingClientRect().right <= width + 0.5) return true;
+      }
+      return false;
+    };
     return [...document.querySelectorAll('main *')]
-      .filter((element) => element.getBoundingClientRect().right > width + 0.5)
+      .filter((element) => element.getBoundingClientRect().right > width + 0.5 && !clipped(element))
       .map((element) => `${element.tagName}.${element.className}`);
   });
 
@@ -71,7 +93,7 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
     await fetch(`${world.server.url}/__test/integrations/seed`, { method: 'POST', body: JSON.stringify({ count: 2 }) });
     const popup = await openPopup(world);
     await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(2);
-    expect(await popup.$eval('h2#data-sources-heading', (h) => (h as HTMLElement).innerText)).toBe('Data sources · 1 need attention');
+    expect(await popup.$eval('h2#data-sources-heading', (h) => (h as HTMLElement).innerText)).toBe('Data sources · 1 needs attention');
 
     await injectFault(world, { method: 'GET', path: '^/api/v1/integrations$', kind: 'status', status: 503 });
     // Asked until a check meets the fault: a check already running (the popup's own, still
@@ -116,5 +138,61 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
       }).length,
     );
     expect(misplaced).toBe(0);
+  });
+
+  it('with a long list in a 600 px popup, Connect with Stripe stays in view and uncovered, and each row is compact', async () => {
+    await configureWorkspace(world);
+    await fetch(`${world.server.url}/__test/integrations/seed`, { method: 'POST', body: JSON.stringify({ count: 12 }) });
+    const popup = await openPopup(world);
+    await popup.setViewport({ width: 360, height: 600 });
+    await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(12);
+
+    // In view, and the element at its centre is the button itself: nothing covers it.
+    const reachable = () =>
+      popup.evaluate(() => {
+        const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'Connect with Stripe')!;
+        const box = button.getBoundingClientRect();
+        const onTop = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return box.top >= 0 && box.bottom <= innerHeight && (onTop === button || button.contains(onTop));
+      });
+    expect(await reachable()).toBe(true);
+    // Scrolled to the end, the last row ends above the section that stays in view.
+    await popup.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
+    expect(await reachable()).toBe(true);
+    const gap = await popup.evaluate(() => {
+      const rows = document.querySelectorAll('[data-testid=integration-list] > li');
+      return document.querySelector('section.add')!.getBoundingClientRect().top - rows[rows.length - 1]!.getBoundingClientRect().bottom;
+    });
+    expect(gap).toBeGreaterThanOrEqual(0);
+    // Mode, last sync and account id on one line per row.
+    const lines = await popup.$$eval('[data-testid=integration-list] .meta', (metas) =>
+      metas.map((meta) => Math.round(meta.getBoundingClientRect().height / parseFloat(getComputedStyle(meta).lineHeight))),
+    );
+    expect(lines).toEqual(Array(12).fill(1));
+  });
+
+  it('Sign out forgets the token; a token the workspace refuses is saved and says so', async () => {
+    const options = await configureWorkspace(world);
+    await options.locator('button ::-p-text(Sign out and forget the token)').click();
+    await waitForText(options, 'Signed out: the token was forgotten');
+    expect(await options.$eval('#api-token', (input) => (input as HTMLInputElement).value)).toBe('');
+    expect(await options.$eval('#workspace-url', (input) => (input as HTMLInputElement).value)).toContain(world.server.url);
+    const kept = await options.evaluate(async () => {
+      const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage;
+      return JSON.stringify([await storage.local.get(null), await storage.session.get(null)]);
+    });
+    expect(kept).not.toContain(DEMO_ADMIN_TOKEN);
+    expect(await badge(world)).toMatchObject({ text: '' });
+    const popup = await openPopup(world);
+    await waitForText(popup, 'Set up your workspace URL and API token in the settings first.');
+    expect(await popup.$('[data-testid=integration-list]')).toBeNull();
+
+    await options.bringToFront();
+    await options.locator('#api-token').fill('wc_not_a_real_token');
+    await options.keyboard.press('Enter');
+    const refused = await waitForText(options, 'Saved, but the workspace check did not pass:', '[data-testid=profile-status]');
+    expect(refused).toContain('The workspace rejected this API token.');
+    await options.locator('summary ::-p-text(Details)').click();
+    await waitForText(options, 'Error code: unauthorized', '[data-testid=profile-status]');
   });
 });

@@ -1,6 +1,10 @@
-/** The admin's language: with the browser in Spanish, every screen speaks Spanish. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+/**
+ * The admin's language: with the browser in Spanish (Chromium `--lang=es`, Firefox with Debian's
+ * language pack), every screen speaks Spanish, through the real flows.
+ */
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import {
+  BROWSERS,
   breakIntegration,
   clickConnectLabelled,
   openOptions,
@@ -14,10 +18,11 @@ import {
   type World,
 } from './support';
 
-describe('en español (Chromium, --lang=es)', () => {
+describe.each(BROWSERS)('en español (%s)', (browserName) => {
   let world: World;
   beforeEach(async () => {
-    world = await startWorld({ lang: 'es' });
+    if (browserName === 'firefox') expect(inject('firefoxSpanish'), 'Debian firefox-esr-l10n-es-es is missing').toBe(true);
+    world = await startWorld({ lang: 'es', browser: browserName });
   });
   afterEach(async () => {
     await world.close();
@@ -69,5 +74,11 @@ describe('en español (Chromium, --lang=es)', () => {
     await clickConnectLabelled(popup, 'Conectar con Stripe');
     await (await stripe).close();
     await waitForText(popup, 'Se canceló la conexión: la ventana de Stripe se cerró antes de terminar');
+    // What the browser said about it (in English) stays out of sight; the details are in Spanish.
+    await popup.locator('summary ::-p-text(Detalles)').click();
+    const outcome = await waitForText(popup, 'Código del error', '[data-testid=flow-status]');
+    expect(outcome).toContain('window-closed');
+    expect(outcome).toContain('Copiar los detalles para el soporte');
+    expect(outcome.replace('window-closed', '')).not.toMatch(/\b(the|user|did|not|approve|closed|window)\b/i);
   });
 });

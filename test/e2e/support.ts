@@ -9,6 +9,7 @@ import type { Page, WebWorker } from 'puppeteer-core';
 import { inject } from 'vitest';
 import { launchChromiumWithExtension, type LaunchedChromium } from '../../scripts/launch-chromium';
 import { launchFirefoxWithExtension } from '../../scripts/launch-firefox';
+import { followLink, gotoLoopback, locationOf } from '../../scripts/page-navigation';
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
 
@@ -58,33 +59,6 @@ export async function startWorld(
 }
 
 /**
- * Where a page is, or '' if it cannot say within a second: over WebDriver BiDi an evaluation sent
- * while the page navigates can wait forever, so a poll must not rest on one.
- */
-const locationOf = (page: Page): Promise<string> =>
-  Promise.race([
-    page.evaluate(() => location.href).catch(() => ''),
-    new Promise<string>((resolve) => setTimeout(() => resolve(''), 1000)),
-  ]);
-
-/**
- * Firefox over BiDi: a navigation to a loopback page now and then never reports its load (about
- * once in 40 here), so `goto` would wait for ever. Ask the page where it is instead, and navigate
- * again if it did not get there.
- */
-async function gotoLoopback(page: Page, url: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    await Promise.race([page.goto(url).catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 5000))]);
-    const deadline = Date.now() + 2000;
-    while (Date.now() < deadline) {
-      if ((await locationOf(page)).startsWith(url)) return;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    if (attempt === 3) throw new Error(`could not open ${url}`);
-  }
-}
-
-/**
  * Opens one of the extension's pages in a new tab. WebDriver BiDi (Firefox) may not navigate to
  * moz-extension: URLs, so there a loopback page follows a link to it (development builds make the
  * pages web-accessible to loopback for this).
@@ -123,20 +97,7 @@ export async function openExtensionPage(world: World, path: string): Promise<Pag
     // WebDriver BiDi may not navigate to moz-extension: URLs, so a loopback page follows a link
     // to the settings (development builds make the pages web-accessible to loopback for this).
     await gotoLoopback(page, `${world.server.emulator!.url}/__emulator/deauthorizations`);
-    const target = world.extensionUrl(path);
-    // Not awaited as such: the navigation it starts can leave the evaluation unanswered.
-    await Promise.race([
-      page.evaluate((url) => {
-        location.href = url;
-      }, target).catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, 1000)),
-    ]);
-    // Ask the page itself: puppeteer's page.url() can miss a navigation the page started.
-    const deadline = Date.now() + 10_000;
-    while (!(await locationOf(page)).startsWith(target)) {
-      if (Date.now() > deadline) throw new Error(`could not open ${target}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await followLink(page, world.extensionUrl(path));
   }
   return page;
 }

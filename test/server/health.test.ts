@@ -93,7 +93,7 @@ describe('integration health on the reference server', () => {
     const es = await t.api('/api/v1/integrations', { headers: { 'Accept-Language': 'es-ES,es;q=0.9,en;q=0.5' } });
     expect(es.headers.get('vary')).toBe('Accept-Language');
     const [spanish] = ((await es.json()) as { integrations: any[] }).integrations;
-    expect(spanish.reason).toBe('Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticar para reanudar la sincronización.');
+    expect(spanish.reason).toBe('Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticarla para reanudar la sincronización.');
     const en = await t.api('/api/v1/integrations', { headers: { 'Accept-Language': 'fr, en;q=0.8' } });
     expect(((await en.json()) as { integrations: any[] }).integrations[0].reason).toBe(describeProblem({ code: 'expired' }, 'en'));
     expect(en.headers.get('etag')).not.toBe(es.headers.get('etag'));

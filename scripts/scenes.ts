@@ -1,0 +1,188 @@
+/**
+ * Every screen and state of the popup and the settings, as the stored state the service worker
+ * would have written (the pages render storage, so that is all a screen depends on) and the list
+ * the workspace answers meanwhile. Shared by `npm run screenshots` and the end-to-end test that
+ * reads every screen in Spanish for untranslated text.
+ */
+import type { Page } from 'puppeteer-core';
+import { DEMO_ADMIN_TOKEN } from '../server/src/model';
+import { describeProblem, type Language, type ProblemCode } from '../server/src/reasons';
+import type { StoredState } from '../src/shared/state';
+
+export interface Scene {
+  name: string;
+  page: 'popup' | 'options';
+  state(workspaceUrl: string): Partial<StoredState> | Record<string, unknown>;
+  /** What the workspace answers to the list while the scene is shown. */
+  list?: unknown[];
+  /** Or: the list fails with this HTTP status while the scene is shown. */
+  listFails?: number;
+  /** Done on the page before the picture. */
+  act?(page: Page): Promise<void>;
+}
+
+export function scenes(language: Language, now = Date.now()): Scene[] {
+  const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+  const ana = { user: { id: 'usr_admin', name: 'Ana García', email: 'ana@acme.test' }, workspace: { id: 'ws_acme', name: 'Acme Analytics' } };
+  const admin = { status: 'ready', me: { ...ana, role: 'admin' }, checkedAt: now } as const;
+  const standard = {
+    status: 'ready',
+    me: { user: { id: 'usr_std', name: 'Sam Rivera', email: 'sam@acme.test' }, workspace: ana.workspace, role: 'standard' },
+    checkedAt: now,
+  } as const;
+  const reason = (code: ProblemCode) => describeProblem({ code }, language);
+
+  function integration(id: string, name: string, status: string, extra: Record<string, unknown> = {}) {
+    return {
+      id,
+      provider: 'stripe',
+      status,
+      stripeAccountId: `acct_1${id.replace(/\W/g, '')}`,
+      stripeAccountName: name,
+      livemode: id.length % 2 === 0,
+      connectedAt: ago(60 * 24 * 30),
+      lastSyncAt: status === 'active' ? ago(6) : ago(60 * 24 * 3),
+      reason: null,
+      ...extra,
+    };
+  }
+
+  const acme = integration('AcmeStore', 'Acme Store', 'active');
+  const everyState = [
+    integration('Contoso', 'Contoso Marketplace', 'revoked', { reason: reason('revoked') }),
+    integration('Northwind', 'Northwind Traders', 'expired', { reason: reason('expired') }),
+    integration('Globex', 'Globex Shop', 'error', { reason: reason('sync_failed') }),
+    acme,
+    integration('Paused', 'Paused Store', 'paused'),
+    integration('LongName', 'Fabrikam Holdings International GmbH & Co. KG — Europe Subscriptions', 'active'),
+    integration('NoSpaces', 'wideworldimporters-subscriptions-eu-production', 'active'),
+  ];
+  const hostile = [
+    integration('Long', 'A'.repeat(400), 'expired', { reason: 'z'.repeat(600) }),
+    integration('Rtl', '\u202Eevil.exe Store', 'active'),
+    integration('Arabic', 'متجر الأمل للإلكترونيات', 'active'),
+    integration('Emoji', '🚀 Rocket Store 🇪🇸 ✨', 'active'),
+    integration('Markup', '<img src=x> Markup Store', 'active'),
+  ];
+
+  const flowBase = { flowId: 'f1', kind: 'connect', startedAt: now } as const;
+  const settings = (url: string) => ({ workspaceUrl: url, token: DEMO_ADMIN_TOKEN, rememberToken: true });
+  const health = (integrations: unknown[], error?: unknown) => ({ integrations, etag: '"scene"', checkedAt: now - 3 * 60_000, ...(error ? { error } : {}) });
+  // What browsers, Stripe and workspaces really say, in English whatever the admin's language.
+  const badToken = { status: 'failed', error: { code: 'unauthorized', detail: 'The API token is not valid for this workspace.' }, checkedAt: now };
+  const openDetails = async (page: Page) => {
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+  };
+
+  return [
+    { name: 'popup-not-configured', page: 'popup', state: () => ({}) },
+    { name: 'popup-empty', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health([]) }), list: [] },
+    { name: 'popup-bad-token', page: 'popup', state: (url) => ({ settings: settings(url), profile: badToken, health: health([]) }) },
+    { name: 'popup-non-admin', page: 'popup', state: (url) => ({ settings: settings(url), profile: standard, health: health([acme]) }), list: [acme] },
+    {
+      name: 'popup-connecting',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health([acme]), flow: { ...flowBase, phase: 'authorizing', sessionId: 'cs_1' } }),
+      list: [acme],
+    },
+    {
+      name: 'popup-saving-retrying',
+      page: 'popup',
+      state: (url) => ({
+        settings: settings(url),
+        profile: admin,
+        health: health([acme]),
+        flow: {
+          ...flowBase,
+          phase: 'completing',
+          pending: { sessionId: 'cs_1', body: { code: 'ac_x', state: 's' }, idempotencyKey: 'k', grantedAt: now, attempts: 2, lastError: { code: 'in-progress' } },
+        },
+      }),
+      list: [acme],
+    },
+    {
+      name: 'popup-success',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health([acme]), flow: { ...flowBase, phase: 'succeeded', integration: acme, finishedAt: now } }),
+      list: [acme],
+    },
+    {
+      name: 'popup-failed-window-closed',
+      page: 'popup',
+      state: (url) => ({
+        settings: settings(url),
+        profile: admin,
+        health: health([]),
+        flow: { ...flowBase, phase: 'failed', error: { code: 'window-closed', detail: 'The user did not approve access.' }, finishedAt: now },
+      }),
+      list: [],
+      act: openDetails,
+    },
+    {
+      name: 'popup-failed-access-denied',
+      page: 'popup',
+      state: (url) => ({
+        settings: settings(url),
+        profile: admin,
+        health: health([acme]),
+        flow: { ...flowBase, phase: 'failed', error: { code: 'access-denied', detail: 'access_denied: The user denied your request' }, finishedAt: now },
+      }),
+      list: [acme],
+      act: openDetails,
+    },
+    { name: 'popup-list-every-state', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health(everyState) }), list: everyState },
+    {
+      name: 'popup-disconnect-confirm',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health([acme]) }),
+      list: [acme],
+      act: async (page) => {
+        await page.locator('button[aria-label="Disconnect Acme Store"], button[aria-label="Desconectar Acme Store"]').click();
+      },
+    },
+    {
+      name: 'popup-refresh-failed',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health(everyState.slice(0, 3), { code: 'server-error', detail: 'HTTP 503 Service Unavailable' }) }),
+      listFails: 503,
+    },
+    { name: 'popup-hostile-names', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health(hostile) }), list: hostile },
+    { name: 'options-empty', page: 'options', state: () => ({}) },
+    { name: 'options-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: admin }) },
+    { name: 'options-non-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: standard }) },
+    { name: 'options-bad-token', page: 'options', state: (url) => ({ settings: settings(url), profile: badToken }), act: openDetails },
+    {
+      name: 'options-unreachable',
+      page: 'options',
+      state: (url) => ({ settings: settings(url), profile: { status: 'failed', error: { code: 'workspace-unreachable', detail: 'Failed to fetch' }, checkedAt: now } }),
+      act: openDetails,
+    },
+    {
+      name: 'options-signed-out',
+      page: 'options',
+      state: (url) => ({ settings: { ...settings(url), token: '' }, profile: { status: 'failed', error: { code: 'not-configured' }, checkedAt: now } }),
+    },
+  ];
+}
+
+/** Makes the workspace answer the list as the scene needs, and writes the scene's stored state from an extension page. */
+export async function stageScene(page: Page, workspaceUrl: string, scene: Scene): Promise<void> {
+  const faults = `${workspaceUrl}/__test/faults`;
+  await fetch(faults, { method: 'DELETE' });
+  const answer = scene.list
+    ? { status: 200, body: { integrations: scene.list }, headers: { ETag: '"scene"' } }
+    : scene.listFails
+      ? { status: scene.listFails, body: { error: { code: 'unavailable', message: 'Service Unavailable' } } }
+      : null;
+  if (answer) {
+    await fetch(faults, {
+      method: 'POST',
+      body: JSON.stringify({ method: 'GET', path: '^/api/v1/integrations$', kind: 'respond', times: 1000, ...answer }),
+    });
+  }
+  await page.evaluate(async (state) => {
+    const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.local;
+    await storage.clear();
+    await storage.set(state);
+  }, scene.state(workspaceUrl) as Record<string, unknown>);
+}
