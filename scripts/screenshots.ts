@@ -128,7 +128,7 @@ async function shoot(stage: Stage, dir: string, list: Scene[], filters: string[]
     await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
     if (popup) {
       // The popup as the admin sees it: as tall as its content, up to the browser's limit.
-      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      const height = await page.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
       if (height < POPUP.maxHeight) await page.setViewport({ width: POPUP.width, height });
     }
     await page.screenshot({ path: join(dir, `${scene.name}.png`) as `${string}.png`, fullPage: !popup });
