@@ -11,7 +11,6 @@ import pkg from './package.json' with { type: 'json' };
  * production build leaves it out.
  */
 export const DEVELOPMENT_KEY =
-  
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAyo5jI1JGvp5NrOv5Mdu8k/i+0b3THTCrBOmLvaBU0V4A/mt15zolpJfFSkq2ODbLOVQdCy9GjDZ8rR/dDLoxUpAuccO4V2xCbVx6KqkfVrVgAbxX7CmW1HhO2Msf2eRkDMWdNMYA6Awg55NjM96HYFAMkQnxcnxEUpd73QgOTevKwgHlE1sdkKXZ0pcMnhFhIhL7mG5JnbZoeTGxdwhcExBeNItwb0/pdUZ/pQa2QNrq/5YmnHWN7LQ7BsUe6XdHaWYPZJ/Nh40hPFVSWkUCMaNBtUS3wXkHINxpHzvASElfjZjJh2sXS5ETAvHh4futV96U897L3XgQkHT/BHzDdwIDAQAB';
 
 /** Firefox's add-on id: fixed, or its identity redirect URL would change on every temporary install. */
@@ -25,7 +24,8 @@ export default defineConfig(({ mode }) => {
   // reference workspace on loopback (npm run bench).
   const bench = mode === 'bench';
   const { background, ...common } = baseManifest;
-  const manifest = {
+  const GECKO_ANDROID = { gecko_android: { strict_min_version: '142.0' } };
+  const manifest: ManifestV3Export = {
     ...common,
     version: pkg.version,
     // Firefox MV3 runs the background as an event page.
@@ -39,7 +39,8 @@ export default defineConfig(({ mode }) => {
               strict_min_version: '140.0',
               data_collection_permissions: { required: ['none'] },
             },
-            gecko_android: { strict_min_version: '142.0' },
+            // Spread, not written inline: crxjs's manifest type does not know gecko_android yet.
+            ...GECKO_ANDROID,
           },
         }
       : {}),
@@ -57,7 +58,7 @@ export default defineConfig(({ mode }) => {
           // options page's run-time permission request resolve without a browser prompt.
           host_permissions: ['http://127.0.0.1/*', 'http://localhost/*'],
         }),
-  } as ManifestV3Export;
+  };
 
   return {
     plugins: [preact(), crx({ manifest, browser: firefox ? 'firefox' : 'chrome' })],

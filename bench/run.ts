@@ -31,12 +31,19 @@ log('building the production extension and the baseline…');
 const sizes = measureSizes(join(work, 'production'));
 
 // 2. The bench build (the production bundle with the development manifest) plus a blank page.
-execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'bench', '--logLevel', 'error', '--outDir', join(work, 'bench')], { cwd: root });
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'bench', '--logLevel', 'error', '--outDir', join(work, 'bench')],
+  { cwd: root },
+);
 const extensionDir = join(work, 'extension');
 cpSync(join(work, 'bench'), extensionDir, { recursive: true });
 // Its paragraph is timed as the popup's first integration is: Element Timing, the browser's own
 // record of when an element was painted.
-writeFileSync(join(extensionDir, 'blank.html'), '<!doctype html><meta charset="utf-8"><title>blank</title><p elementtiming="wc:blank">blank</p>');
+writeFileSync(
+  join(extensionDir, 'blank.html'),
+  '<!doctype html><meta charset="utf-8"><title>blank</title><p elementtiming="wc:blank">blank</p>',
+);
 
 const server = await startReferenceServer({
   dataDir: join(work, 'data'),
@@ -56,18 +63,26 @@ async function page(path: string): Promise<Page> {
   return p;
 }
 const markTime = (p: Page, name: string) =>
-  p.waitForFunction((n) => performance.getEntriesByName(n)[0]?.startTime, { polling: 10, timeout: 20_000 }, name).then((h) => h.jsonValue() as Promise<number>);
+  p
+    .waitForFunction((n) => performance.getEntriesByName(n)[0]?.startTime, { polling: 10, timeout: 20_000 }, name)
+    .then((h) => h.jsonValue() as Promise<number>);
 /** When the element marked `elementtiming` was painted (ms from navigation start). */
 const paintTime = (p: Page) =>
   p.evaluate(
     () =>
       new Promise<number>((resolve) =>
-        new PerformanceObserver((list) => resolve((list.getEntries()[0] as PerformanceEntry & { renderTime: number }).renderTime)).observe({ type: 'element', buffered: true }),
+        new PerformanceObserver((list) => resolve((list.getEntries()[0] as PerformanceEntry & { renderTime: number }).renderTime)).observe({
+          type: 'element',
+          buffered: true,
+        }),
       ),
   );
 const send = (p: Page, command: unknown) => p.evaluate((c) => chrome.runtime.sendMessage(c), command);
 const api = (path: string, init: RequestInit = {}) =>
-  fetch(`${server.url}${path}`, { ...init, headers: { Authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...(init.headers as object) } });
+  fetch(`${server.url}${path}`, {
+    ...init,
+    headers: { Authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...(init.headers as object) },
+  });
 
 // Configure as an admin does.
 const options = await page('src/options/index.html');
@@ -137,7 +152,12 @@ const health = { unchanged: [] as number[], changed: [] as number[], unchangedWr
     w.writes = 0;
     w.mutations = 0;
     chrome.storage.onChanged.addListener(() => (w.writes += 1));
-    new MutationObserver((r) => (w.mutations += r.length)).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    new MutationObserver((r) => (w.mutations += r.length)).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
   });
   const counters = () =>
     popup.evaluate(() => {
@@ -154,7 +174,10 @@ const health = { unchanged: [] as number[], changed: [] as number[], unchangedWr
     health.unchangedMutations += after.mutations - before.mutations;
   }
   for (let run = 0; run < RUNS; run++) {
-    await fetch(`${server.url}/__test/integrations/int_seed${String(run + 1).padStart(5, '0')}/break`, { method: 'POST', body: JSON.stringify({ how: 'expired' }) }).catch(() => undefined);
+    await fetch(`${server.url}/__test/integrations/int_seed${String(run + 1).padStart(5, '0')}/break`, {
+      method: 'POST',
+      body: JSON.stringify({ how: 'expired' }),
+    }).catch(() => undefined);
     await fetch(`${server.url}/__test/integrations/int_seed00001/sync`, { method: 'POST' });
     const before = await counters();
     const start = performance.now();
@@ -196,7 +219,12 @@ for (let run = 0; run < RUNS; run++) {
   await popup.close();
 
   const start = performance.now();
-  const session = (await (await api('/api/v1/connect-sessions', { method: 'POST', body: JSON.stringify({ provider: 'stripe', redirectUri: `https://${chromium.extensionId}.chromiumapp.org/stripe` }) })).json()) as { id: string; authorizeUrl: string };
+  const session = (await (
+    await api('/api/v1/connect-sessions', {
+      method: 'POST',
+      body: JSON.stringify({ provider: 'stripe', redirectUri: `https://${chromium.extensionId}.chromiumapp.org/stripe` }),
+    })
+  ).json()) as { id: string; authorizeUrl: string };
   const redirect = new URL((await fetch(session.authorizeUrl, { redirect: 'manual' })).headers.get('location')!);
   const done = await api(`/api/v1/connect-sessions/${session.id}/complete`, {
     method: 'POST',
@@ -213,7 +241,11 @@ for (let run = 0; run < RUNS; run++) {
       async (workspace, token, redirectUri, key) => {
         const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
         const begin = performance.now();
-        const created = await fetch(`${workspace}/api/v1/connect-sessions`, { method: 'POST', headers, body: JSON.stringify({ provider: 'stripe', redirectUri }) });
+        const created = await fetch(`${workspace}/api/v1/connect-sessions`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ provider: 'stripe', redirectUri }),
+        });
         const session = (await created.json()) as { id: string; authorizeUrl: string };
         const back = new URL((await chrome.identity.launchWebAuthFlow({ url: session.authorizeUrl, interactive: true }))!);
         const completed = await fetch(`${workspace}/api/v1/connect-sessions/${session.id}/complete`, {
@@ -246,7 +278,16 @@ const bareMs = median(bare);
 const bareWindowMs = median(bareWindow);
 const results = {
   date: new Date().toISOString(),
-  machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30), node: process.version, chromium: (await import('node:child_process')).execFileSync(ensureBrowser('chromium') as string, ['--version']).toString().trim() },
+  machine: {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30),
+    node: process.version,
+    chromium: (await import('node:child_process'))
+      .execFileSync(ensureBrowser('chromium') as string, ['--version'])
+      .toString()
+      .trim(),
+  },
   runs: RUNS,
   sizes,
   popupPaint: { popupMs: round(popupPaintMs), blankMs: round(blankPaintMs), ratio: round(popupPaintMs / blankPaintMs, 2) },
@@ -277,7 +318,7 @@ const table = [
   `| popup: navigation start → cached integrations painted (10) | ${results.popupPaint.popupMs} ms | blank extension page ${results.popupPaint.blankMs} ms (×${results.popupPaint.ratio}) | ≤ 1.25× | ${verdict(results.popupPaint.ratio <= 1.25)} |`,
   `| connect flow, auto-approving emulator: click → *Successful connection* painted | ${results.connectFlow.extensionMs} ms | bare script, same round trips ${results.connectFlow.bareScriptMs} ms (×${results.connectFlow.ratio}) | ≤ 1.5× | ${verdict(results.connectFlow.ratio <= 1.5)} |`,
   `| … the same, against a bare extension page making those round trips through the same launchWebAuthFlow window | ${results.connectFlow.extensionMs} ms | ${results.connectFlow.bareExtensionWithWindowMs} ms (×${results.connectFlow.ratioToBareExtension}) | report | — |`,
-  `| popup render 10 / 100 / 1000 integrations (state loaded → list painted) | ${results.render[10]} / ${results.render[100]} / ${results.render[1000]} ms | — | 1000 ≤ 50 ms, linear or better | ${verdict(results.render[1000] <= 50 && results.render[1000] <= (results.render[100] * 10 + 5))} |`,
+  `| popup render 10 / 100 / 1000 integrations (state loaded → list painted) | ${results.render[10]} / ${results.render[100]} / ${results.render[1000]} ms | — | 1000 ≤ 50 ms, linear or better | ${verdict(results.render[1000] <= 50 && results.render[1000] <= results.render[100] * 10 + 5)} |`,
   `| … until every row is in the page and painted | ${results.renderAllRows[10]} / ${results.renderAllRows[100]} / ${results.renderAllRows[1000]} ms | — | report (linear or better) | ${verdict(results.renderAllRows[1000] <= results.renderAllRows[100] * 10 + 5)} |`,
   `| health check, 1000 integrations, unchanged (304) | ${results.healthCheck1000.unchangedMs} ms; ${results.healthCheck1000.unchangedStorageWrites} storage writes, ${results.healthCheck1000.unchangedPopupMutations} popup DOM mutations in ${RUNS} checks | changed: ${results.healthCheck1000.changedMs} ms, ${results.healthCheck1000.changedStorageWrites} storage writes | no re-render, no storage write | ${verdict(results.healthCheck1000.unchangedStorageWrites === 0 && results.healthCheck1000.unchangedPopupMutations === 0)} |`,
   `| popup JS heap after render | ${KB(results.heap.popupBytes)} | blank extension page ${KB(results.heap.blankBytes)} (×${results.heap.ratio}) | report | — |`,
@@ -293,7 +334,9 @@ never asserted in a test.
 
 ${table.join('\n')}
 
-Popup files (gzip bytes): ${Object.entries(sizes.popupFiles).map(([f, b]) => `\`${f}\` ${b}`).join(', ')}.
+Popup files (gzip bytes): ${Object.entries(sizes.popupFiles)
+  .map(([f, b]) => `\`${f}\` ${b}`)
+  .join(', ')}.
 
 How each figure is taken (\`bench/run.ts\`):
 - **Sizes**: the files the popup page loads (its module scripts with their static imports, and its

@@ -69,7 +69,10 @@ export function measureSizes(outDir: string): SizeFigures {
   const env = { ...process.env, NODE_ENV: 'production' };
   execFileSync(process.execPath, [vite, 'build', '--logLevel', 'error', '--outDir', outDir], { cwd: root, env });
   const baselineDir = `${outDir}-baseline`;
-  execFileSync(process.execPath, [vite, 'build', '--config', join(root, 'bench/baseline-preact/vite.config.ts'), '--outDir', baselineDir], { cwd: root, env });
+  execFileSync(process.execPath, [vite, 'build', '--config', join(root, 'bench/baseline-preact/vite.config.ts'), '--outDir', baselineDir], {
+    cwd: root,
+    env,
+  });
 
   const popup = pageFiles(outDir, 'src/popup/index.html');
   const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { background: { service_worker: string } };

@@ -48,9 +48,7 @@ export function ensureBrowser(name) {
     const installed = find(name);
     if (installed) return installed;
   }
-  throw new Error(
-    `${name} not found. Install it (Debian: sudo apt-get install ${spec.apt}) or set ${spec.env} to its executable.`,
-  );
+  throw new Error(`${name} not found. Install it (Debian: sudo apt-get install ${spec.apt}) or set ${spec.env} to its executable.`);
 }
 
 /** Debian's language pack for Firefox: with it, `intl.locale.requested` turns the browser (and the extension) to that language. */
@@ -60,7 +58,8 @@ const FIREFOX_LANGUAGE_PACKS = { es: 'firefox-esr-l10n-es-es' };
 export function ensureFirefoxLanguagePack(lang) {
   const pkg = FIREFOX_LANGUAGE_PACKS[lang];
   if (!pkg) return false;
-  const installed = () => spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed');
+  const installed = () =>
+    spawnSync('dpkg-query', ['-W', '-f=${Status}', pkg], { encoding: 'utf8' }).stdout?.includes('install ok installed');
   if (installed()) return true;
   try {
     aptInstall(pkg);

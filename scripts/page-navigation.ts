@@ -9,10 +9,7 @@ import type { Page } from 'puppeteer-core';
  * while the page navigates can wait forever, so a poll must not rest on one.
  */
 export const locationOf = (page: Page): Promise<string> =>
-  Promise.race([
-    page.evaluate(() => location.href).catch(() => ''),
-    new Promise<string>((resolve) => setTimeout(() => resolve(''), 1000)),
-  ]);
+  Promise.race([page.evaluate(() => location.href).catch(() => ''), new Promise<string>((resolve) => setTimeout(() => resolve(''), 1000))]);
 
 async function arrived(page: Page, url: string, within: number): Promise<boolean> {
   const deadline = Date.now() + within;

@@ -23,7 +23,10 @@ export interface Scene {
 
 export function scenes(language: Language, now = Date.now()): Scene[] {
   const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
-  const ana = { user: { id: 'usr_admin', name: 'Ana García', email: 'ana@acme.test' }, workspace: { id: 'ws_acme', name: 'Acme Analytics' } };
+  const ana = {
+    user: { id: 'usr_admin', name: 'Ana García', email: 'ana@acme.test' },
+    workspace: { id: 'ws_acme', name: 'Acme Analytics' },
+  };
   const admin = { status: 'ready', me: { ...ana, role: 'admin' }, checkedAt: now } as const;
   const standard = {
     status: 'ready',
@@ -67,9 +70,18 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
 
   const flowBase = { flowId: 'f1', kind: 'connect', startedAt: now } as const;
   const settings = (url: string) => ({ workspaceUrl: url, token: DEMO_ADMIN_TOKEN, rememberToken: true });
-  const health = (integrations: unknown[], error?: unknown) => ({ integrations, etag: '"scene"', checkedAt: now - 3 * 60_000, ...(error ? { error } : {}) });
+  const health = (integrations: unknown[], error?: unknown) => ({
+    integrations,
+    etag: '"scene"',
+    checkedAt: now - 3 * 60_000,
+    ...(error ? { error } : {}),
+  });
   // What browsers, Stripe and workspaces really say, in English whatever the admin's language.
-  const badToken = { status: 'failed', error: { code: 'unauthorized', detail: 'The API token is not valid for this workspace.' }, checkedAt: now };
+  const badToken = {
+    status: 'failed',
+    error: { code: 'unauthorized', detail: 'The API token is not valid for this workspace.' },
+    checkedAt: now,
+  };
   const openDetails = async (page: Page) => {
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
   };
@@ -78,11 +90,21 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     { name: 'popup-not-configured', page: 'popup', state: () => ({}) },
     { name: 'popup-empty', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health([]) }), list: [] },
     { name: 'popup-bad-token', page: 'popup', state: (url) => ({ settings: settings(url), profile: badToken, health: health([]) }) },
-    { name: 'popup-non-admin', page: 'popup', state: (url) => ({ settings: settings(url), profile: standard, health: health([acme]) }), list: [acme] },
+    {
+      name: 'popup-non-admin',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: standard, health: health([acme]) }),
+      list: [acme],
+    },
     {
       name: 'popup-connecting',
       page: 'popup',
-      state: (url) => ({ settings: settings(url), profile: admin, health: health([acme]), flow: { ...flowBase, phase: 'authorizing', sessionId: 'cs_1' } }),
+      state: (url) => ({
+        settings: settings(url),
+        profile: admin,
+        health: health([acme]),
+        flow: { ...flowBase, phase: 'authorizing', sessionId: 'cs_1' },
+      }),
       list: [acme],
     },
     {
@@ -95,7 +117,14 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
         flow: {
           ...flowBase,
           phase: 'completing',
-          pending: { sessionId: 'cs_1', body: { code: 'ac_x', state: 's' }, idempotencyKey: 'k', grantedAt: now, attempts: 2, lastError: { code: 'in-progress' } },
+          pending: {
+            sessionId: 'cs_1',
+            body: { code: 'ac_x', state: 's' },
+            idempotencyKey: 'k',
+            grantedAt: now,
+            attempts: 2,
+            lastError: { code: 'in-progress' },
+          },
         },
       }),
       list: [acme],
@@ -103,7 +132,12 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     {
       name: 'popup-success',
       page: 'popup',
-      state: (url) => ({ settings: settings(url), profile: admin, health: health([acme]), flow: { ...flowBase, phase: 'succeeded', integration: acme, finishedAt: now } }),
+      state: (url) => ({
+        settings: settings(url),
+        profile: admin,
+        health: health([acme]),
+        flow: { ...flowBase, phase: 'succeeded', integration: acme, finishedAt: now },
+      }),
       list: [acme],
     },
     {
@@ -113,7 +147,12 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
         settings: settings(url),
         profile: admin,
         health: health([]),
-        flow: { ...flowBase, phase: 'failed', error: { code: 'window-closed', detail: 'The user did not approve access.' }, finishedAt: now },
+        flow: {
+          ...flowBase,
+          phase: 'failed',
+          error: { code: 'window-closed', detail: 'The user did not approve access.' },
+          finishedAt: now,
+        },
       }),
       list: [],
       act: openDetails,
@@ -125,12 +164,22 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
         settings: settings(url),
         profile: admin,
         health: health([acme]),
-        flow: { ...flowBase, phase: 'failed', error: { code: 'access-denied', detail: 'access_denied: The user denied your request' }, finishedAt: now },
+        flow: {
+          ...flowBase,
+          phase: 'failed',
+          error: { code: 'access-denied', detail: 'access_denied: The user denied your request' },
+          finishedAt: now,
+        },
       }),
       list: [acme],
       act: openDetails,
     },
-    { name: 'popup-list-every-state', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health(everyState) }), list: everyState },
+    {
+      name: 'popup-list-every-state',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health(everyState) }),
+      list: everyState,
+    },
     {
       name: 'popup-disconnect-confirm',
       page: 'popup',
@@ -143,10 +192,19 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     {
       name: 'popup-refresh-failed',
       page: 'popup',
-      state: (url) => ({ settings: settings(url), profile: admin, health: health(everyState.slice(0, 3), { code: 'server-error', detail: 'HTTP 503 Service Unavailable' }) }),
+      state: (url) => ({
+        settings: settings(url),
+        profile: admin,
+        health: health(everyState.slice(0, 3), { code: 'server-error', detail: 'HTTP 503 Service Unavailable' }),
+      }),
       listFails: 503,
     },
-    { name: 'popup-hostile-names', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health(hostile) }), list: hostile },
+    {
+      name: 'popup-hostile-names',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health(hostile) }),
+      list: hostile,
+    },
     { name: 'options-empty', page: 'options', state: () => ({}) },
     { name: 'options-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: admin }) },
     { name: 'options-non-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: standard }) },
@@ -154,13 +212,19 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     {
       name: 'options-unreachable',
       page: 'options',
-      state: (url) => ({ settings: settings(url), profile: { status: 'failed', error: { code: 'workspace-unreachable', detail: 'Failed to fetch' }, checkedAt: now } }),
+      state: (url) => ({
+        settings: settings(url),
+        profile: { status: 'failed', error: { code: 'workspace-unreachable', detail: 'Failed to fetch' }, checkedAt: now },
+      }),
       act: openDetails,
     },
     {
       name: 'options-signed-out',
       page: 'options',
-      state: (url) => ({ settings: { ...settings(url), token: '' }, profile: { status: 'failed', error: { code: 'not-configured' }, checkedAt: now } }),
+      state: (url) => ({
+        settings: { ...settings(url), token: '' },
+        profile: { status: 'failed', error: { code: 'not-configured' }, checkedAt: now },
+      }),
     },
   ];
 }
@@ -184,5 +248,5 @@ export async function stageScene(page: Page, workspaceUrl: string, scene: Scene)
     const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.local;
     await storage.clear();
     await storage.set(state);
-  }, scene.state(workspaceUrl) as Record<string, unknown>);
+  }, scene.state(workspaceUrl));
 }

@@ -21,7 +21,6 @@ const root = resolve(import.meta.dirname, '..');
 const out = resolve(root, process.env.SCREENSHOTS_DIR ?? 'screenshots');
 
 type Scheme = 'light' | 'dark';
-type BrowserName = 'chromium' | 'firefox';
 const LANGUAGES = ['en', 'es'] as const;
 const SCHEMES: Scheme[] = ['light', 'dark'];
 /** The toolbar popup is 360 px wide here and at most 600 px high: the picture is what fits. */
@@ -48,7 +47,9 @@ async function chromiumStage(lang: string, scheme: Scheme): Promise<Stage> {
   return {
     page,
     close: () => chromium.browser.close(),
-    show: async (path) => void (await page.goto(chromium.extensionUrl(path))),
+    show: async (path) => {
+      await page.goto(chromium.extensionUrl(path));
+    },
   };
 }
 
@@ -78,11 +79,15 @@ async function main() {
   const filters = only.filter((o) => !o.startsWith('--'));
   console.log('Building the development extension…');
   for (const target of ['chrome', 'firefox']) {
-    execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'development', '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: 'inherit',
-      env: { ...process.env, WC_BROWSER: target },
-    });
+    execFileSync(
+      process.execPath,
+      [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'development', '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { ...process.env, WC_BROWSER: target },
+      },
+    );
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'wc-shots-'));
   const server = await startReferenceServer({ dataDir, testControls: true });
@@ -131,7 +136,7 @@ async function shoot(stage: Stage, dir: string, list: Scene[], filters: string[]
       const height = await page.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
       if (height < POPUP.maxHeight) await page.setViewport({ width: POPUP.width, height });
     }
-    await page.screenshot({ path: join(dir, `${scene.name}.png`) as `${string}.png`, fullPage: !popup });
+    await page.screenshot({ path: join(dir, `${scene.name}.png`), fullPage: !popup });
     count++;
   }
   return count;

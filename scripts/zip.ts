@@ -23,13 +23,20 @@ function zipDirectory(dir: string, file: string): Promise<void> {
   }
   zip.end();
   return new Promise((done, fail) => {
-    zip.outputStream.pipe(createWriteStream(file)).on('close', () => done()).on('error', fail);
+    zip.outputStream
+      .pipe(createWriteStream(file))
+      .on('close', () => done())
+      .on('error', fail);
   });
 }
 
 const outputs: string[] = [];
 for (const target of ['chrome', 'firefox'] as const) {
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env: { ...process.env, WC_BROWSER: target } });
+  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, WC_BROWSER: target },
+  });
   const file = join(root, 'dist', `workspace-connect-${version}-${target}.zip`);
   await zipDirectory(join(root, 'dist', target), file);
   outputs.push(file);

@@ -49,11 +49,10 @@ export function createFaultInjector() {
 
     /** Applies the first armed fault for this request; false when the request should go on. */
     async apply(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
-      const index = faults.findIndex(
-        (f) => f.remaining > 0 && (!f.method || f.method === req.method) && f.pattern.test(path),
-      );
+      const index = faults.findIndex((f) => f.remaining > 0 && (!f.method || f.method === req.method) && f.pattern.test(path));
       if (index < 0) return false;
-      const fault = faults[index]!;
+      const fault = faults[index];
+      if (!fault) return false;
       fault.remaining -= 1;
       if (fault.remaining === 0) faults.splice(index, 1);
       switch (fault.kind) {

@@ -43,20 +43,22 @@ export interface ReferenceServer {
 
 export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
-  const realStripe = Boolean(options.stripeSecretKey && options.stripeClientId);
+  const { stripeSecretKey, stripeClientId } = options;
+  const realStripe = stripeSecretKey && stripeClientId ? { secretKey: stripeSecretKey, clientId: stripeClientId } : null;
+  // Real Stripe when its keys are given, else the emulator, started here.
   const emulator = realStripe ? null : await startStripeEmulator({ host, ...options.emulator });
   const stripe = createStripeGateway(
-    realStripe
+    emulator
       ? {
-          secretKey: options.stripeSecretKey!,
-          clientId: options.stripeClientId!,
-          ...(options.stripeWebhookSecret ? { webhookSecret: options.stripeWebhookSecret } : {}),
-        }
-      : {
           secretKey: options.emulator?.secretKey ?? EMULATOR_SECRET_KEY,
           clientId: options.emulator?.clientId ?? EMULATOR_CLIENT_ID,
           webhookSecret: options.emulator?.webhookSecret ?? EMULATOR_WEBHOOK_SECRET,
-          emulatorUrl: emulator!.url,
+          emulatorUrl: emulator.url,
+        }
+      : {
+          secretKey: stripeSecretKey ?? '',
+          clientId: stripeClientId ?? '',
+          ...(options.stripeWebhookSecret ? { webhookSecret: options.stripeWebhookSecret } : {}),
         },
   );
   const store = await DurableStore.open(options.dataDir, () =>

@@ -11,8 +11,7 @@ import { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from './model';
 import { startReferenceServer } from './index';
 
 const env = process.env;
-const numberFrom = (value: string | undefined, fallback: number) =>
-  value === undefined || value === '' ? fallback : Number(value);
+const numberFrom = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
 
 const server = await startReferenceServer({
   dataDir: resolve(env.DATA_DIR ?? '.data/workspace'),

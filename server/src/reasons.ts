@@ -19,7 +19,8 @@ const TEXTS: Record<Language, Record<ProblemCode, (detail: string) => string>> =
     sync_failed: () => 'The last sync failed. The workspace retries; reauthenticate if it persists.',
   },
   es: {
-    revoked: () => 'Se revocó el acceso en Stripe: el titular de la cuenta desconectó este espacio de trabajo. Vuelva a autenticarla para reconectarla.',
+    revoked: () =>
+      'Se revocó el acceso en Stripe: el titular de la cuenta desconectó este espacio de trabajo. Vuelva a autenticarla para reconectarla.',
     expired: () => 'Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticarla para reanudar la sincronización.',
     sync_failed: () => 'La última sincronización falló. El espacio de trabajo lo reintenta; vuelva a autenticarla si continúa.',
   },

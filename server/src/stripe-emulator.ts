@@ -54,8 +54,7 @@ export const DEFAULT_ACCOUNTS: EmulatedAccount[] = [
 ];
 
 /** Redirect URIs a browser extension's identity API can receive. */
-export const EXTENSION_REDIRECT_URI =
-  /^https:\/\/([a-p]{32}\.chromiumapp\.org|[0-9a-f]{40}\.extensions\.allizom\.org)\/[\w\-./]*$/;
+export const EXTENSION_REDIRECT_URI = /^https:\/\/([a-p]{32}\.chromiumapp\.org|[0-9a-f]{40}\.extensions\.allizom\.org)\/[\w\-./]*$/;
 
 interface IssuedCode {
   accountId: string;
@@ -129,8 +128,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     return response.status;
   }
 
-  const authorized = (req: IncomingMessage) =>
-    req.headers.authorization === `Bearer ${secretKey}`;
+  const authorized = (req: IncomingMessage) => req.headers.authorization === `Bearer ${secretKey}`;
 
   const oauthError = (res: ServerResponse, status: number, error: string, description: string) =>
     sendJson(res, status, { error, error_description: description });
@@ -353,10 +351,11 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     setWebhookUrl: (url) => {
       webhookUrl = url;
     },
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -368,7 +367,9 @@ function authorizePage(params: URLSearchParams, accounts: EmulatedAccount[], pro
     .map((name) => `<input type="hidden" name="${name}" value="${escapeHtml(params.get(name)!)}">`)
     .join('\n      ');
   const scope = params.get('scope') === 'read_write' ? 'read and write' : 'read-only';
-  const demo = accounts.map((a) => `<li><code>${escapeHtml(a.email)}</code> / <code>${escapeHtml(a.password)}</code> — ${escapeHtml(a.name)}</li>`).join('');
+  const demo = accounts
+    .map((a) => `<li><code>${escapeHtml(a.email)}</code> / <code>${escapeHtml(a.password)}</code> — ${escapeHtml(a.name)}</li>`)
+    .join('');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -92,9 +92,7 @@ export function createStripeGateway(config: StripeConnectConfig): StripeGateway 
 
     async accountName(stripeUserId) {
       const account = await stripe.accounts.retrieve(stripeUserId);
-      return (
-        account.settings?.dashboard?.display_name ?? account.business_profile?.name ?? account.email ?? stripeUserId
-      );
+      return account.settings?.dashboard.display_name ?? account.business_profile?.name ?? account.email ?? stripeUserId;
     },
 
     async deauthorize(stripeUserId) {

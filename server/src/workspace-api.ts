@@ -60,7 +60,12 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
 
   function requireAdmin(user: User): void {
     if (user.role !== 'admin') {
-      throw new HttpError(403, 'admin_required', 'Administrator permissions required', 'Adding and managing integrations requires administrator permissions.');
+      throw new HttpError(
+        403,
+        'admin_required',
+        'Administrator permissions required',
+        'Adding and managing integrations requires administrator permissions.',
+      );
     }
   }
 
@@ -79,7 +84,12 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       throw new HttpError(422, 'unsupported_provider', 'Unsupported provider', 'provider must be "stripe".');
     }
     if (typeof input.redirectUri !== 'string' || !EXTENSION_REDIRECT_URI.test(input.redirectUri)) {
-      throw new HttpError(422, 'invalid_redirect_uri', 'Invalid redirect URI', 'redirectUri must be a browser extension identity redirect URL.');
+      throw new HttpError(
+        422,
+        'invalid_redirect_uri',
+        'Invalid redirect URI',
+        'redirectUri must be a browser extension identity redirect URL.',
+      );
     }
     let integrationId: string | null = null;
     if (input.integrationId !== undefined) {
@@ -123,14 +133,25 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     requireAdmin(user);
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key.length < 8 || key.length > 255) {
-      throw new HttpError(400, 'idempotency_key_required', 'Idempotency-Key required', 'Send an Idempotency-Key header of 8 to 255 characters.');
+      throw new HttpError(
+        400,
+        'idempotency_key_required',
+        'Idempotency-Key required',
+        'Send an Idempotency-Key header of 8 to 255 characters.',
+      );
     }
     const body = (await readJsonBody(req)) as Record<string, unknown>;
     // A retry that overlaps its own first attempt (the client gave up waiting, say) is told to come
     // back shortly rather than queued: the first attempt's answer is then replayed.
     const flightKey = `${user.id}:${key}`;
     if (keysInFlight.has(flightKey)) {
-      throw new HttpError(409, 'idempotency_key_in_use', 'Request in progress', 'A request with this Idempotency-Key is still being processed. Retry shortly.', { 'Retry-After': '1' });
+      throw new HttpError(
+        409,
+        'idempotency_key_in_use',
+        'Request in progress',
+        'A request with this Idempotency-Key is still being processed. Retry shortly.',
+        { 'Retry-After': '1' },
+      );
     }
     keysInFlight.add(flightKey);
     try {
@@ -212,7 +233,12 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     const exchanged = await stripe.exchangeCode(body.code);
     if (!exchanged.ok) {
       if (exchanged.failure.kind === 'invalid_grant') {
-        throw new HttpError(410, 'authorization_expired', 'Authorization expired', 'Stripe no longer accepts this authorization code. Start the connection again.');
+        throw new HttpError(
+          410,
+          'authorization_expired',
+          'Authorization expired',
+          'Stripe no longer accepts this authorization code. Start the connection again.',
+        );
       }
       throw new HttpError(502, 'stripe_error', 'Stripe error', exchanged.failure.message);
     }
@@ -223,8 +249,12 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       const integration = current.integrations.find((i) => i.id === session.integrationId);
       if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
       if (integration.stripeAccountId !== grant.stripeUserId) {
-        const mismatch = new HttpError(409, 'account_mismatch', 'Different Stripe account',
-          `This integration belongs to Stripe account ${integration.stripeAccountId}; you signed in to ${grant.stripeUserId}.`);
+        const mismatch = new HttpError(
+          409,
+          'account_mismatch',
+          'Different Stripe account',
+          `This integration belongs to Stripe account ${integration.stripeAccountId}; you signed in to ${grant.stripeUserId}.`,
+        );
         // The admin granted access to an account this workspace did not ask for: give it back,
         // unless another integration already uses that account.
         if (!current.integrations.some((i) => i.stripeAccountId === grant.stripeUserId)) {
@@ -277,7 +307,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     }
     await store.update((data) => {
       data.integrations = data.integrations.filter((i) => i.id !== integrationId);
-      delete data.secrets[integrationId];
+      data.secrets = Object.fromEntries(Object.entries(data.secrets).filter(([id]) => id !== integrationId));
     });
     res.writeHead(204);
     res.end();
@@ -394,7 +424,14 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       } else {
         throw new HttpError(422, 'invalid_break', 'how must be revoked, expired or error');
       }
-      return sendJson(res, 200, presentIntegration(store.read().integrations.find((i) => i.id === integrationId)!, languageOf(req)));
+      return sendJson(
+        res,
+        200,
+        presentIntegration(
+          store.read().integrations.find((i) => i.id === integrationId)!,
+          languageOf(req),
+        ),
+      );
     }
     return sendJson(res, 200, presentIntegration(await syncIntegration(integrationId), languageOf(req)));
   }

@@ -9,14 +9,7 @@ import { appError, type AppError } from '../shared/errors';
 import { parseCommand, type Command, type CommandReply } from '../shared/messages';
 import { IDLE, isFlowRunning, type FlowState, type RunningFlow } from '../shared/state';
 import { parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
-import {
-  checkHealth,
-  HEALTH_ALARM,
-  NOTIFICATION_PREFIX,
-  openIntegrationList,
-  scheduleHealthChecks,
-  showBadge,
-} from './health';
+import { checkHealth, HEALTH_ALARM, NOTIFICATION_PREFIX, openIntegrationList, scheduleHealthChecks, showBadge } from './health';
 import { bringOutcomeToAdmin, currentWindowId, OUTCOME_NOTIFICATION_PREFIX } from './outcome';
 import { readState, saveFlow, writeState } from './storage';
 import { workspaceClient } from './workspace';
@@ -116,7 +109,7 @@ let stripeWindowId: number | null = null;
 
 async function launchStripeWindow(
   url: string,
-  { signal, onWindow }: { signal: AbortSignal; onWindow(windowId: number): void },
+  { signal, onWindow }: { signal: AbortSignal; onWindow: (windowId: number) => void },
 ): Promise<string> {
   const remember = (window: browser.Windows.Window) => {
     if (stripeWindowId !== null || window.id === undefined) return;
@@ -173,8 +166,7 @@ async function startFlow(request: FlowRequest): Promise<CommandReply> {
     const client = await workspaceClient(settings);
     if (!client.ok) return reportFailure(request, client.error);
     const deps = flowDeps(client.api);
-    const save = deps.save;
-    return runConnectFlow(request, { ...deps, save: (state) => save(state).finally(stored) }, cancel);
+    return runConnectFlow(request, { ...deps, save: (state) => deps.save(state).finally(stored) }, cancel);
   }, currentWindowId());
   await Promise.race([firstSave, flow]);
   return { ok: true };

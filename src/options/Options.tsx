@@ -1,11 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from '../ui/browser';
-import {
-  DEFAULT_HEALTH_CHECK_MINUTES,
-  MAX_HEALTH_CHECK_MINUTES,
-  MIN_HEALTH_CHECK_MINUTES,
-  type ProfileState,
-} from '../shared/state';
+import { DEFAULT_HEALTH_CHECK_MINUTES, MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES, type ProfileState } from '../shared/state';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
@@ -91,7 +86,7 @@ export function Options() {
           aria-describedby={urlProblem ? 'form-problem' : undefined}
           onInput={(e) => setWorkspaceUrl(e.currentTarget.value)}
         />
-        {urlProblem && <FieldProblem problem={problem!} />}
+        {urlProblem && problem && <FieldProblem problem={problem} />}
         <label for="api-token">{t('apiTokenLabel')}</label>
         <input
           id="api-token"
@@ -137,7 +132,7 @@ export function Options() {
   );
 }
 
-function ProfileStatus({ profile, onSignOut }: { profile: ProfileState | undefined; onSignOut(): void }) {
+function ProfileStatus({ profile, onSignOut }: { profile: ProfileState | undefined; onSignOut: () => void }) {
   if (!profile) return null;
   if (profile.status === 'checking') return <p class="muted">{t('checkingWorkspace')}</p>;
   if (profile.status === 'failed') {
@@ -171,13 +166,14 @@ function HealthInterval({ minutes }: { minutes: number }) {
     event.preventDefault();
     const parsed = Number(value);
     if (!Number.isInteger(parsed) || parsed < MIN_HEALTH_CHECK_MINUTES || parsed > MAX_HEALTH_CHECK_MINUTES) {
-      return setMessage({ ok: false, text: t('formIntervalInvalid') });
+      setMessage({ ok: false, text: t('formIntervalInvalid') });
+      return;
     }
     const reply = await sendCommand({ type: 'set-health-interval', minutes: parsed });
     setMessage(reply.ok ? { ok: true, text: t('healthIntervalSaved', String(parsed)) } : { ok: false, text: errorMessage(reply.error) });
   };
   return (
-    <form onSubmit={onSubmit} noValidate aria-labelledby="health-heading">
+    <form onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby="health-heading">
       <h2 id="health-heading">{t('healthHeading')}</h2>
       <label for="health-minutes">{t('healthIntervalLabel')}</label>
       <div class="row">

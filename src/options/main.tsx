@@ -4,4 +4,5 @@ import { localizeDocument } from '../ui/document';
 import { Options } from './Options';
 
 localizeDocument('optionsTitle');
-render(<Options />, document.getElementById('app')!);
+const app = document.getElementById('app');
+if (app) render(<Options />, app);

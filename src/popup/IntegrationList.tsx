@@ -119,7 +119,10 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
 
   /** Rows whose integration, flags and state are unchanged are not rendered again. */
   override shouldComponentUpdate(next: ItemProps, nextState: { confirming: boolean }) {
-    return nextState.confirming !== this.state.confirming || (Object.keys(next) as Array<keyof ItemProps>).some((key) => next[key] !== this.props[key]);
+    return (
+      nextState.confirming !== this.state.confirming ||
+      (Object.keys(next) as Array<keyof ItemProps>).some((key) => next[key] !== this.props[key])
+    );
   }
 
   override componentDidUpdate(_: ItemProps, previous: { confirming: boolean }) {

@@ -10,7 +10,13 @@ import { IntegrationList } from './IntegrationList';
 
 const openOptions = () => void browser.runtime.openOptionsPage();
 
-const BLOCKING: ReadonlySet<AppErrorCode> = new Set(['unauthorized', 'forbidden', 'not-a-workspace', 'permission-denied', 'not-configured']);
+const BLOCKING: ReadonlySet<AppErrorCode> = new Set([
+  'unauthorized',
+  'forbidden',
+  'not-a-workspace',
+  'permission-denied',
+  'not-configured',
+]);
 
 /** The popup for the stored state; main.tsx renders it once that is read, and on each change. */
 export function Popup({ state }: { state: StoredState }) {
@@ -51,12 +57,7 @@ function PopupBody({ state }: { state: StoredState }) {
       <ProfileLine profile={profile} />
       {/* The outcome at the top, where the list it changed begins; progress in the Stripe card. */}
       {(flow.phase === 'succeeded' || flow.phase === 'failed') && <FlowArea flow={flow} />}
-      <IntegrationList
-        health={state.health}
-        operation={state.operation}
-        canManage={isAdmin}
-        flowRunning={isFlowRunning(flow)}
-      />
+      <IntegrationList health={state.health} operation={state.operation} canManage={isAdmin} flowRunning={isFlowRunning(flow)} />
       {/* Sticky at the bottom of the popup: Connect stays in reach, and a flow's progress in
           sight, however long the list above it. */}
       {(isAdmin || isFlowRunning(flow)) && (
@@ -88,7 +89,8 @@ function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
       </p>
       {me.role !== 'admin' && (
         <p class="notice warn" role="status" data-testid="not-admin">
-          {t('requiresAdmin')} {t('signedInWithRole', [me.user.name, browser.i18n.getMessage(`role_${me.role.replace('-', '_')}`) || me.role])}
+          {t('requiresAdmin')}{' '}
+          {t('signedInWithRole', [me.user.name, browser.i18n.getMessage(`role_${me.role.replace('-', '_')}`) || me.role])}
         </p>
       )}
     </>

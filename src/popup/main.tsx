@@ -11,7 +11,7 @@ localizeDocument('popupTitle');
 if (new URLSearchParams(location.search).get('view') === 'tab') document.body.classList.add('tab');
 
 // One direction: the service worker writes state, the popup renders it, on every change.
-const app = document.getElementById('app')!;
+const app = document.getElementById('app') as HTMLElement; // in index.html, always
 let flowPoll: ReturnType<typeof setInterval> | undefined;
 let firstRender = true;
 watchStoredState((state: StoredState) => {
@@ -26,5 +26,8 @@ watchStoredState((state: StoredState) => {
   // storage.onChanged for a page whose window lost focus to Stripe's.
   const running = state.flow ? isFlowRunning(state.flow) : false;
   if (running && !flowPoll) flowPoll = setInterval(resyncStoredState, 1000);
-  if (!running && flowPoll) flowPoll = void clearInterval(flowPoll);
+  if (!running && flowPoll) {
+    clearInterval(flowPoll);
+    flowPoll = undefined;
+  }
 });

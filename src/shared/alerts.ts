@@ -30,9 +30,7 @@ export function badgeFor(integrations: readonly Integration[]): Badge {
 }
 
 /** What to notify: one notification per break, or one for them all when many break at once. */
-export type BreakNotice =
-  | { kind: 'one'; integration: Integration }
-  | { kind: 'many'; count: number; names: string[] };
+export type BreakNotice = { kind: 'one'; integration: Integration } | { kind: 'many'; count: number; names: string[] };
 
 /**
  * Up to NAMES_SHOWN new breaks are notified one by one; more at once get one notification, not a

@@ -36,7 +36,11 @@ const fold = (name: string) => name.toUpperCase().toLowerCase();
 /** What is wrong with the query's parameter names, or null: no name (decoded, folded) twice. */
 function paramNamesProblem(url: URL, required: readonly string[]): string | null {
   // Names as written, in the order URLSearchParams reads them (it splits on `&`, skips empties).
-  const written = url.search.slice(1).split('&').filter(Boolean).map((pair) => pair.split('=')[0]);
+  const written = url.search
+    .slice(1)
+    .split('&')
+    .filter(Boolean)
+    .map((pair) => pair.split('=')[0]);
   const seen = new Set<string>();
   for (const [i, name] of [...url.searchParams.keys()].entries()) {
     const key = fold(name);
@@ -48,18 +52,14 @@ function paramNamesProblem(url: URL, required: readonly string[]): string | null
   return missing === undefined ? null : `${missing} missing`;
 }
 
-export function checkAuthorizeUrl(
-  candidate: string,
-  policy: AuthorizeUrlPolicy,
-): Result<CheckedAuthorizeUrl, AppError> {
+export function checkAuthorizeUrl(candidate: string, policy: AuthorizeUrlPolicy): Result<CheckedAuthorizeUrl, AppError> {
   let url: URL;
   try {
     url = new URL(candidate);
   } catch {
     return err(appError('untrusted-authorize-url', 'not a URL'));
   }
-  const loopback =
-    policy.allowLoopbackStripe && url.protocol === 'http:' && isLoopbackHost(url.hostname);
+  const loopback = policy.allowLoopbackStripe && url.protocol === 'http:' && isLoopbackHost(url.hostname);
   if (url.origin !== STRIPE_CONNECT_ORIGIN && !loopback) {
     return err(appError('untrusted-authorize-url', `origin ${url.origin}`));
   }

@@ -18,17 +18,17 @@ export interface FlowDeps {
    * `identity.launchWebAuthFlow({url, interactive: true})`: the URL Stripe redirected to. Tells
    * `onWindow` which window is Stripe's, and closes that window when `signal` aborts.
    */
-  launchWebAuthFlow(url: string, control: { signal: AbortSignal; onWindow(windowId: number): void }): Promise<string>;
+  launchWebAuthFlow: (url: string, control: { signal: AbortSignal; onWindow: (windowId: number) => void }) => Promise<string>;
   /** A signal that aborts after `ms` (`AbortSignal.timeout`). */
-  timeout(ms: number): AbortSignal;
-  newId(): string;
-  now(): number;
+  timeout: (ms: number) => AbortSignal;
+  newId: () => string;
+  now: () => number;
   /**
    * Persists progress so that every popup renders it and a restarted worker can resume. Writes
    * land in the order they are called (storage queues them), whether or not each is awaited.
    */
-  save(state: FlowState): Promise<void>;
-  sleep(ms: number): Promise<void>;
+  save: (state: FlowState) => Promise<void>;
+  sleep: (ms: number) => Promise<void>;
 }
 
 export interface FlowRequest {
@@ -122,7 +122,11 @@ export async function runConnectFlow(
     responseUrl = ABORTED; // closing the window on abort rejects the launch: the abort is why
   }
   if (responseUrl === ABORTED) {
-    return fail(cancel.aborted ? appError('cancelled') : appError('session-expired', 'the Stripe window was open longer than the connect session lives'));
+    return fail(
+      cancel.aborted
+        ? appError('cancelled')
+        : appError('session-expired', 'the Stripe window was open longer than the connect session lives'),
+    );
   }
 
   const outcome = parseStripeRedirect(responseUrl, {
@@ -139,9 +143,7 @@ export async function runConnectFlow(
       { error, state: checked.value.state, ...(errorDescription ? { errorDescription } : {}) },
       deps.newId(),
     );
-    return fail(
-      appError(error === 'access_denied' ? 'access-denied' : 'stripe-error', errorDescription ?? error),
-    );
+    return fail(appError(error === 'access_denied' ? 'access-denied' : 'stripe-error', errorDescription ?? error));
   }
 
   const pending: PendingCompletion = {

@@ -38,8 +38,7 @@ export interface AppError {
   retryAfterSeconds?: number;
 }
 
-export const appError = (code: AppErrorCode, detail?: string): AppError =>
-  detail === undefined ? { code } : { code, detail };
+export const appError = (code: AppErrorCode, detail?: string): AppError => (detail === undefined ? { code } : { code, detail });
 
 /** i18n message key for an error code: `window-closed` → `error_window_closed`. */
 export const errorMessageKey = (code: AppErrorCode): string => `error_${code.replaceAll('-', '_')}`;

@@ -7,13 +7,7 @@
 import type { AppErrorCode } from './errors';
 
 /** The calls whose failures mean different things (a 404 on the profile is not a 404 on an integration). */
-export type WorkspaceCall =
-  | 'profile'
-  | 'list'
-  | 'create-session'
-  | 'reauthenticate-session'
-  | 'complete-session'
-  | 'delete-integration';
+export type WorkspaceCall = 'profile' | 'list' | 'create-session' | 'reauthenticate-session' | 'complete-session' | 'delete-integration';
 
 /** Every problem `code` the contract documents, and the error the admin is told about. */
 export const PROBLEM_CODES = {
@@ -62,12 +56,7 @@ export function statusMeaning(call: WorkspaceCall, status: number, hasRetryAfter
   }
 }
 
-export function classifyProblem(
-  call: WorkspaceCall,
-  status: number,
-  code: string | undefined,
-  hasRetryAfter: boolean,
-): AppErrorCode {
+export function classifyProblem(call: WorkspaceCall, status: number, code: string | undefined, hasRetryAfter: boolean): AppErrorCode {
   if (code !== undefined && isDocumentedCode(code)) return PROBLEM_CODES[code];
   return statusMeaning(call, status, hasRetryAfter);
 }

@@ -6,8 +6,7 @@ import { appError, type AppError } from './errors';
 import { err, ok, type Result } from './result';
 
 export type AuthorizationOutcome =
-  | { kind: 'granted'; code: string; scope: string | null }
-  | { kind: 'denied'; error: string; errorDescription: string | null };
+  { kind: 'granted'; code: string; scope: string | null } | { kind: 'denied'; error: string; errorDescription: string | null };
 
 export function parseStripeRedirect(
   responseUrl: string,

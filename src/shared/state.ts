@@ -36,9 +36,7 @@ export type OperationState =
   | { kind: 'disconnect'; integrationId: string; status: 'failed'; error: AppError };
 
 export type ProfileState =
-  | { status: 'checking' }
-  | { status: 'ready'; me: Me; checkedAt: number }
-  | { status: 'failed'; error: AppError; checkedAt: number };
+  { status: 'checking' } | { status: 'ready'; me: Me; checkedAt: number } | { status: 'failed'; error: AppError; checkedAt: number };
 
 export type FlowKind = 'connect' | 'reauthenticate';
 

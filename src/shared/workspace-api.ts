@@ -35,26 +35,16 @@ export interface WorkspaceApiOptions {
 
 export type ApiResult<T> = Promise<Result<T, AppError>>;
 
-export type CompletionBody =
-  | { code: string; state: string }
-  | { error: string; errorDescription?: string; state?: string };
+export type CompletionBody = { code: string; state: string } | { error: string; errorDescription?: string; state?: string };
 
 export type IntegrationListAnswer =
-  | { changed: true; integrations: Integration[]; unreadable: number; etag: string | null }
-  | { changed: false };
+  { changed: true; integrations: Integration[]; unreadable: number; etag: string | null } | { changed: false };
 
 export interface WorkspaceApi {
   getMe(): ApiResult<Me>;
   listIntegrations(etag?: string | null): ApiResult<IntegrationListAnswer>;
-  createConnectSession(input: {
-    redirectUri: string;
-    integrationId?: string;
-  }): ApiResult<TimedConnectSession>;
-  completeConnectSession(
-    sessionId: string,
-    body: CompletionBody,
-    idempotencyKey: string,
-  ): ApiResult<Integration | null>;
+  createConnectSession(input: { redirectUri: string; integrationId?: string }): ApiResult<TimedConnectSession>;
+  completeConnectSession(sessionId: string, body: CompletionBody, idempotencyKey: string): ApiResult<Integration | null>;
   deleteIntegration(integrationId: string): ApiResult<void>;
 }
 
@@ -119,7 +109,7 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
       const response = await doFetch(url, {
         method,
         headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
         signal: controller.signal,
         credentials: 'omit',
         redirect: 'error',
@@ -134,10 +124,7 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
     }
   }
 
-  async function readJson<S extends v.GenericSchema>(
-    response: Response,
-    schema: S,
-  ): Promise<Result<v.InferOutput<S>, AppError>> {
+  async function readJson<S extends v.GenericSchema>(response: Response, schema: S): Promise<Result<v.InferOutput<S>, AppError>> {
     let data: unknown;
     try {
       data = await response.json();
@@ -147,8 +134,8 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
     const parsed = v.safeParse(schema, data);
     if (!parsed.success) {
       const issue = parsed.issues[0];
-      const where = issue?.path?.map((p) => String(p.key)).join('.') ?? '';
-      return err(appError('bad-response', `${where ? `${where}: ` : ''}${issue?.message ?? ''}`));
+      const where = issue.path?.map((p) => String(p.key)).join('.') ?? '';
+      return err(appError('bad-response', `${where ? `${where}: ` : ''}${issue.message}`));
     }
     return ok(parsed.output);
   }

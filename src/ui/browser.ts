@@ -10,7 +10,7 @@ import type Browser from 'webextension-polyfill';
 import polyfillUrl from 'webextension-polyfill/dist/browser-polyfill.min.js?url';
 
 type WithBrowser = { browser?: typeof Browser };
-const hasNativeBrowser = () => Boolean((globalThis as unknown as WithBrowser).browser?.runtime?.id);
+const hasNativeBrowser = () => Boolean((globalThis as unknown as WithBrowser).browser?.runtime.id);
 
 if (!hasNativeBrowser()) await import(/* @vite-ignore */ polyfillUrl);
 

@@ -24,7 +24,7 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
   // state publishes nothing, so nothing re-renders.
   const resync = () =>
     void browser.storage.local.get([...STORAGE_KEYS]).then((stored) => {
-      if (JSON.stringify(pick(stored as StoredState)) !== JSON.stringify(pick(current))) publish(stored as StoredState);
+      if (JSON.stringify(pick(stored)) !== JSON.stringify(pick(current))) publish(stored);
     });
   resyncs.add(resync);
   void firstRead().then((read) => {
@@ -59,7 +59,7 @@ async function firstRead(): Promise<StoredState> {
   const holder = globalThis as { workspaceConnectStoredState?: Promise<StoredState> };
   const early = holder.workspaceConnectStoredState;
   delete holder.workspaceConnectStoredState;
-  return (await early?.then(pick, () => null)) ?? ((await browser.storage.local.get([...STORAGE_KEYS]).catch(() => ({}))) as StoredState);
+  return (await early?.then(pick, () => null)) ?? (await browser.storage.local.get([...STORAGE_KEYS]).catch(() => ({})));
 }
 
 /** The stored keys of a state, in storage's own order, to compare it with a fresh read. */
@@ -77,7 +77,7 @@ export function resyncStoredState(): void {
 }
 
 export async function sendCommand(command: Command): Promise<CommandReply> {
-  const reply = (await browser.runtime.sendMessage(command)) as CommandReply;
+  const reply = await browser.runtime.sendMessage<Command, CommandReply>(command);
   resyncStoredState();
   return reply;
 }

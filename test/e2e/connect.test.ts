@@ -94,9 +94,7 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
 
   it('a bad API token is reported on the options page', async () => {
     const options = await configureWorkspace(world, 'wc_not_a_real_token');
-    expect(await textOf(options, '[data-testid=profile-status]')).toContain(
-      'The workspace rejected this API token',
-    );
+    expect(await textOf(options, '[data-testid=profile-status]')).toContain('The workspace rejected this API token');
     const popup = await openPopup(world);
     // One problem, one message, and the way to fix it: nothing else beside it.
     await waitForText(popup, 'The workspace rejected this API token');

@@ -40,7 +40,11 @@ describe('every failure says what happened (Chromium)', () => {
     ['workspace unreachable', { kind: 'drop', times: 5 }, 'The workspace cannot be reached'],
     ['401 token rejected', { kind: 'status', status: 401, code: 'invalid_token' }, 'The workspace rejected this API token'],
     ['403 not an admin', { kind: 'status', status: 403, code: 'admin_required' }, 'Only workspace administrators can do this'],
-    ['429 with Retry-After', { kind: 'status', status: 429, code: 'rate_limited', headers: { 'Retry-After': '30' } }, 'Try again in 30 seconds'],
+    [
+      '429 with Retry-After',
+      { kind: 'status', status: 429, code: 'rate_limited', headers: { 'Retry-After': '30' } },
+      'Try again in 30 seconds',
+    ],
     ['500', { kind: 'status', status: 500 }, 'The workspace had a problem on its side'],
     ['malformed JSON', { kind: 'malformed' }, 'The workspace answered with something the extension does not understand'],
     ['unexpected JSON', { kind: 'unexpected' }, 'The workspace answered with something the extension does not understand'],
@@ -67,17 +71,25 @@ describe('every failure says what happened (Chromium)', () => {
     ['from a foreign origin', (u: URL) => new URL(`https://connect.stripe.com.evil.example${u.pathname}${u.search}`)],
     ['with another redirect URI', (u: URL) => (u.searchParams.set('redirect_uri', 'https://evil.example/cb'), u)],
   ])('an authorize URL %s is never opened', async (_name, tamper) => {
-    const session = (await (await fetch(`${world.server.url}/api/v1/connect-sessions`, {
-      method: 'POST',
-      headers: { Authorization: 'Bearer wc_demo_admin_token', 'Content-Type': 'application/json' },
-      body: JSON.stringify({ provider: 'stripe', redirectUri: 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe' }),
-    })).json()) as { id: string; authorizeUrl: string; expiresAt: string };
+    const session = (await (
+      await fetch(`${world.server.url}/api/v1/connect-sessions`, {
+        method: 'POST',
+        headers: { Authorization: 'Bearer wc_demo_admin_token', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ provider: 'stripe', redirectUri: 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe' }),
+      })
+    ).json()) as { id: string; authorizeUrl: string; expiresAt: string };
     const tampered = tamper(new URL(session.authorizeUrl)).toString();
-    await injectFault(world, { method: 'POST', path: SESSIONS, kind: 'respond', status: 201, body: { ...session, authorizeUrl: tampered } });
+    await injectFault(world, {
+      method: 'POST',
+      path: SESSIONS,
+      kind: 'respond',
+      status: 201,
+      body: { ...session, authorizeUrl: tampered },
+    });
     const popup = await openPopup(world);
     await clickConnect(popup);
     await waitForText(popup, "not Stripe's, so it was not opened", '[data-testid=flow-status]');
-    const opened = (await world.browser.targets()).filter((t) => t.url().includes('/oauth/authorize'));
+    const opened = world.browser.targets().filter((t) => t.url().includes('/oauth/authorize'));
     expect(opened).toEqual([]);
   });
 
@@ -161,7 +173,7 @@ describe('every failure says what happened (Chromium)', () => {
     }
     await second.locator('button ::-p-text(Show the Stripe window)').click();
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const windows = (await world.browser.targets()).filter((t) => t.url().includes('/oauth/authorize'));
+    const windows = world.browser.targets().filter((t) => t.url().includes('/oauth/authorize'));
     expect(windows).toHaveLength(1);
     expect((await requestLog(world)).filter((r) => r.path === '/api/v1/connect-sessions')).toHaveLength(1);
 

@@ -101,7 +101,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
     await clickConnect(popup);
     await waitForText(popup, "not Stripe's, so it was not opened", FLOW);
     expect(authorizePagesOpened(world)).toBe(0);
-    expect((await world.browser.targets()).filter((t) => t.url().includes('/oauth/authorize'))).toEqual([]);
+    expect(world.browser.targets().filter((t) => t.url().includes('/oauth/authorize'))).toEqual([]);
   });
 
   it('2. a workspace slower than the client: the overlapping retry is told "in progress", and the admin sees Successful connection, once', async () => {
@@ -179,7 +179,9 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
       elsewhere,
     );
     if (tabId !== null) {
-      await expect.poll(async () => popup.evaluate(async (id) => (await browser.tabs.get(id)).windowId, tabId), poll).not.toBe(stripeWindowId);
+      await expect
+        .poll(async () => popup.evaluate(async (id) => (await browser.tabs.get(id)).windowId, tabId), poll)
+        .not.toBe(stripeWindowId);
     }
     await signInOnEmulator(stripePage);
     // The moved tab is in front of its new window now; the admin looks at the popup again.
@@ -202,7 +204,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
       // Chromium reports the error page at once.
       await waitForText(popup, 'Stripe could not complete the authorization', FLOW);
     }
-    await expect.poll(async () => (await world.browser.targets()).filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
+    await expect.poll(async () => world.browser.targets().filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
     expect(await workspaceIntegrations(world)).toEqual([]);
   });
 
@@ -245,7 +247,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
     await clickConnect(popup);
     await stripe;
     await waitForText(popup, 'The connection request expired before it was finished', FLOW, 20_000);
-    await expect.poll(async () => (await world.browser.targets()).filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
+    await expect.poll(async () => world.browser.targets().filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
   });
 
   if (browserName === 'chromium') {
@@ -261,7 +263,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
       // Anything that wakes the worker (here, the admin opening the popup) finds the flow cut off.
       const reopened = await openPopup(world);
       await waitForText(reopened, 'The connection was interrupted before it finished', FLOW);
-      await expect.poll(async () => (await world.browser.targets()).filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
+      await expect.poll(async () => world.browser.targets().filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
     });
   }
 

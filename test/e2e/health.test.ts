@@ -133,7 +133,9 @@ describe.each(BROWSERS)('Integration health and reauthentication (%s)', (browser
     await connectAcmeAndGlobex();
     const popup = await openPopup(world);
     await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(2);
-    await expect.poll(async () => (await requestLog(world)).some((r) => r.path === '/api/v1/integrations' && r.status === 304), poll).toBe(true);
+    await expect
+      .poll(async () => (await requestLog(world)).some((r) => r.path === '/api/v1/integrations' && r.status === 304), poll)
+      .toBe(true);
 
     await popup.evaluate(() => {
       const w = window as unknown as { mutations: number; storageWrites: number };
@@ -151,9 +153,9 @@ describe.each(BROWSERS)('Integration health and reauthentication (%s)', (browser
     });
     await clearRequestLog(world);
     await fireHealthAlarm(world);
-    await expect.poll(async () => (await requestLog(world)).filter((r) => r.path === '/api/v1/integrations'), poll).toEqual([
-      expect.objectContaining({ method: 'GET', status: 304 }),
-    ]);
+    await expect
+      .poll(async () => (await requestLog(world)).filter((r) => r.path === '/api/v1/integrations'), poll)
+      .toEqual([expect.objectContaining({ method: 'GET', status: 304 })]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await popup.evaluate(() => (window as unknown as { mutations: number }).mutations)).toBe(0);
     expect(await popup.evaluate(() => (window as unknown as { storageWrites: number }).storageWrites)).toBe(0);

@@ -43,7 +43,9 @@ describe.each(BROWSERS)('a long list of integrations (%s)', (browser) => {
     const rows = await rowsOf(popup);
     // Expired first, then active; numeric order within each: 0, 10 … 240, then 1, 2 … 249.
     const expired = Array.from({ length: 25 }, (_, n) => `Seeded Store ${n * 10}: Expired`);
-    const active = Array.from({ length: COUNT }, (_, n) => n).filter((n) => n % 10 !== 0).map((n) => `Seeded Store ${n}: Active`);
+    const active = Array.from({ length: COUNT }, (_, n) => n)
+      .filter((n) => n % 10 !== 0)
+      .map((n) => `Seeded Store ${n}: Active`);
     expect(rows).toEqual([...expired, ...active]);
     expect(await popup.$eval('[data-testid=integration-list]', (list) => list.getAttribute('aria-busy'))).toBe('false');
   });

@@ -51,10 +51,10 @@ describe.each(BROWSERS)('the outcome comes to the admin (%s)', (browserName) => 
   async function toolbarPopup(): Promise<{ windowId: number; text: string } | null> {
     // Opened before the flow and never brought forward: a popup closes when it loses focus.
     return observer.evaluate(async () => {
-        const [view] = (browser.extension as unknown as { getViews(f: object): Window[] }).getViews({ type: 'popup' });
-        if (!view) return null;
-        const ext = (view as unknown as { browser?: typeof chrome; chrome: typeof chrome }).browser ?? view.chrome;
-        return { windowId: (await ext.windows.getCurrent()).id!, text: view.document.querySelector('main')?.innerText ?? '' };
+      const [view] = (browser.extension as unknown as { getViews(f: object): Window[] }).getViews({ type: 'popup' });
+      if (!view) return null;
+      const ext = (view as unknown as { browser?: typeof chrome; chrome: typeof chrome }).browser ?? view.chrome;
+      return { windowId: (await ext.windows.getCurrent()).id!, text: view.document.querySelector('main')?.innerText ?? '' };
     });
   }
 

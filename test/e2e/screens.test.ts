@@ -100,7 +100,9 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
     // notifying) answers a request made meanwhile without a new one.
     await expect
       .poll(async () => {
-        await popup.evaluate(() => (globalThis as unknown as { browser: typeof chrome }).browser.runtime.sendMessage({ type: 'check-health' }));
+        await popup.evaluate(() =>
+          (globalThis as unknown as { browser: typeof chrome }).browser.runtime.sendMessage({ type: 'check-health' }),
+        );
         return ((await extensionStorage(popup)).health as { error?: { code: string } }).error?.code;
       }, poll)
       .toBe('server-error');
@@ -119,7 +121,14 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
   it('names and reasons of any length, script and direction keep every row inside the popup', async () => {
     await configureWorkspace(world);
     const body = { integrations: HOSTILE_NAMES.map((name, n) => integration(n, name)) };
-    await injectFault(world, { method: 'GET', path: '^/api/v1/integrations$', kind: 'respond', status: 200, body, headers: { ETag: '"hostile"' } });
+    await injectFault(world, {
+      method: 'GET',
+      path: '^/api/v1/integrations$',
+      kind: 'respond',
+      status: 200,
+      body,
+      headers: { ETag: '"hostile"' },
+    });
     const popup = await openPopup(world);
     await expect.poll(async () => (await listedIntegrations(popup)).length, poll).toBe(HOSTILE_NAMES.length);
 
@@ -130,12 +139,14 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
     expect(await popup.title()).not.toBe('owned');
     expect((await listedIntegrations(popup)).join('\n')).toContain('<img src=x');
     // Every status pill stays on its name's line, at the row's end, whatever the name's direction.
-    const misplaced = await popup.$$eval('[data-testid=integration-list] > li', (rows) =>
-      rows.filter((row) => {
-        const name = row.querySelector('.name')!.getBoundingClientRect();
-        const pill = row.querySelector('.status')!.getBoundingClientRect();
-        return pill.top > name.top + 4 || pill.left < name.right - 0.5;
-      }).length,
+    const misplaced = await popup.$$eval(
+      '[data-testid=integration-list] > li',
+      (rows) =>
+        rows.filter((row) => {
+          const name = row.querySelector('.name')!.getBoundingClientRect();
+          const pill = row.querySelector('.status')!.getBoundingClientRect();
+          return pill.top > name.top + 4 || pill.left < name.right - 0.5;
+        }).length,
     );
     expect(misplaced).toBe(0);
   });

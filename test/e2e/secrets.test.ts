@@ -3,7 +3,7 @@
  * production manifest asks for the least it needs, and the workspace token never reaches Stripe.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,11 @@ describe('secrets', () => {
   let productionDir: string;
   beforeAll(() => {
     productionDir = join(tmpdir(), `wc-prod-${process.pid}`);
-    execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', productionDir], { cwd: root });
+    execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error', '--outDir', productionDir],
+      { cwd: root },
+    );
   });
   afterAll(async () => {
     await rm(productionDir, { recursive: true, force: true });
@@ -85,12 +89,12 @@ describe('secrets', () => {
       await options.keyboard.press('Enter');
       await new Promise((resolve) => setTimeout(resolve, 500));
       const local = await options.evaluate(() => chrome.storage.local.get('settings'));
-      expect((local.settings as { token: string; rememberToken: boolean })).toMatchObject({ token: '', rememberToken: false });
+      expect(local.settings as { token: string; rememberToken: boolean }).toMatchObject({ token: '', rememberToken: false });
       const session = await options.evaluate(() => chrome.storage.session.get('sessionToken'));
       expect(session.sessionToken).toBe(DEMO_ADMIN_TOKEN);
       // It still works for this session.
       const popup = await connectFromPopup(world);
-      expect(await popup.$eval('main', (m) => (m as HTMLElement).innerText)).toContain('Successful connection');
+      expect(await popup.$eval('main', (m) => m.innerText)).toContain('Successful connection');
     } finally {
       await world.close();
     }

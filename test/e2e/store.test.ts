@@ -7,7 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 const unzip = (zip: string, file: string) =>
-  execFileSync(process.execPath, ['-e', `
+  execFileSync(
+    process.execPath,
+    [
+      '-e',
+      `
     const { fromBuffer } = require('yauzl');
     const data = require('fs').readFileSync(process.argv[1]);
     fromBuffer(data, { lazyEntries: true }, (e, z) => {
@@ -18,7 +22,12 @@ const unzip = (zip: string, file: string) =>
         else { names.push(entry.fileName); z.readEntry(); }
       });
       z.on('end', () => { if (process.argv[2] === '') console.log(JSON.stringify(names)); });
-    });`, zip, file], { cwd: root }).toString();
+    });`,
+      zip,
+      file,
+    ],
+    { cwd: root },
+  ).toString();
 
 describe('store packages', () => {
   beforeAll(() => {
@@ -48,11 +57,18 @@ describe('store packages', () => {
   it('web-ext lint: no errors, and no warning the project could fix', () => {
     let output: string;
     try {
-      output = execFileSync(join(root, 'node_modules/.bin/web-ext'), ['lint', '--source-dir', join(root, 'dist/firefox'), '--output', 'json'], { cwd: root }).toString();
+      output = execFileSync(
+        join(root, 'node_modules/.bin/web-ext'),
+        ['lint', '--source-dir', join(root, 'dist/firefox'), '--output', 'json'],
+        { cwd: root },
+      ).toString();
     } catch (error) {
       output = (error as { stdout: Buffer }).stdout.toString();
     }
-    const report = JSON.parse(output) as { errors: unknown[]; warnings: Array<{ code: string; file: string; line: number; column: number }> };
+    const report = JSON.parse(output) as {
+      errors: unknown[];
+      warnings: Array<{ code: string; file: string; line: number; column: number }>;
+    };
     expect(report.errors).toEqual([]);
     // Left: Preact's own innerHTML support (dangerouslySetInnerHTML, unused here), recognised by
     // its `__html` at the flagged place, in whichever chunk the bundler put Preact.

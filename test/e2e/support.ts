@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page, WebWorker } from 'puppeteer-core';
+import { TargetType, type Page, type WebWorker } from 'puppeteer-core';
 import { inject } from 'vitest';
 import { launchChromiumWithExtension, type LaunchedChromium } from '../../scripts/launch-chromium';
 import { launchFirefoxWithExtension } from '../../scripts/launch-firefox';
@@ -118,24 +118,34 @@ export async function configureWorkspace(
   await page.locator('#workspace-url').fill(workspaceUrl);
   await page.locator('#api-token').fill(token);
   await page.keyboard.press('Enter');
-  await page.waitForFunction(
-    () => {
-      const status = document.querySelector('[data-testid=profile-status]')?.textContent ?? '';
-      return status !== '' && !status.includes('Checking');
-    },
-    { timeout: 15_000, polling: 100 },
-  ).catch(async (error: Error) => {
-    const diagnosis = await page
-      .evaluate(async (origin) => {
-        const b = (globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome;
-        const granted = await b.permissions.contains({ origins: [origin] });
-        const stored = await b.storage.local.get(null);
-        const reply = await Promise.race([b.runtime.sendMessage({ type: 'check-profile' }), new Promise((r) => setTimeout(() => r('no reply in 3 s'), 3000))]);
-        return JSON.stringify({ granted, stored, reply, url: (document.getElementById('workspace-url') as HTMLInputElement).value });
-      }, `${new URL(workspaceUrl).protocol}//${new URL(workspaceUrl).hostname}/*`)
-      .catch((e: Error) => `diagnosis failed: ${e.message}`);
-    throw new Error(`The options page did not settle; it shows:\n${await textOf(page).catch(() => '(nothing)')}\n${diagnosis}\n${error.message}`);
-  });
+  await page
+    .waitForFunction(
+      () => {
+        const status = document.querySelector('[data-testid=profile-status]')?.textContent ?? '';
+        return status !== '' && !status.includes('Checking');
+      },
+      { timeout: 15_000, polling: 100 },
+    )
+    .catch(async (error: unknown) => {
+      const diagnosis = await page
+        .evaluate(
+          async (origin) => {
+            const b = (globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome;
+            const granted = await b.permissions.contains({ origins: [origin] });
+            const stored = await b.storage.local.get(null);
+            const reply = await Promise.race([
+              b.runtime.sendMessage({ type: 'check-profile' }),
+              new Promise((r) => setTimeout(() => r('no reply in 3 s'), 3000)),
+            ]);
+            return JSON.stringify({ granted, stored, reply, url: (document.getElementById('workspace-url') as HTMLInputElement).value });
+          },
+          `${new URL(workspaceUrl).protocol}//${new URL(workspaceUrl).hostname}/*`,
+        )
+        .catch((e: unknown) => `diagnosis failed: ${String(e)}`);
+      throw new Error(
+        `The options page did not settle; it shows:\n${await textOf(page).catch(() => '(nothing)')}\n${diagnosis}\n${String(error)}`,
+      );
+    });
   return page;
 }
 
@@ -157,11 +167,7 @@ export async function waitForStripeWindow(world: World): Promise<Page> {
   return page;
 }
 
-export async function signInOnEmulator(
-  page: Page,
-  email = 'owner@acme.test',
-  password = 'stripe-demo',
-): Promise<void> {
+export async function signInOnEmulator(page: Page, email = 'owner@acme.test', password = 'stripe-demo'): Promise<void> {
   await page.locator('#email').fill(email);
   await page.locator('#password').fill(password);
   await page.locator('button[value=allow]').click();
@@ -175,15 +181,15 @@ export async function textOf(page: Page, selector = 'main'): Promise<string> {
 export async function waitForText(page: Page, text: string, selector = 'main', timeout = 15_000): Promise<string> {
   await page
     .waitForFunction(
-      (sel, expected) => (document.querySelector(sel) as HTMLElement | null)?.innerText.includes(expected),
+      (sel, expected) => document.querySelector<HTMLElement>(sel)?.innerText.includes(expected),
       // Interval polling, not requestAnimationFrame: pages in background tabs do not paint.
       { timeout, polling: 100 },
       selector,
       text,
     )
-    .catch(async (error: Error) => {
+    .catch(async (error: unknown) => {
       const seen = await textOf(page, selector).catch(() => '(nothing)');
-      throw new Error(`Waited for "${text}" in ${selector}; it shows:\n${seen}\n${error.message}`);
+      throw new Error(`Waited for "${text}" in ${selector}; it shows:\n${seen}\n${String(error)}`);
     });
   return textOf(page, selector);
 }
@@ -197,9 +203,7 @@ export async function workspaceIntegrations(world: World, token = DEMO_ADMIN_TOK
 
 /** What the service worker has stored, read from an extension page. */
 export async function extensionStorage(page: Page): Promise<Record<string, unknown>> {
-  return page.evaluate(() =>
-    ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.local.get(null),
-  ) as Promise<Record<string, unknown>>;
+  return page.evaluate(() => ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.local.get(null));
 }
 
 /**
@@ -207,7 +211,6 @@ export async function extensionStorage(page: Page): Promise<Record<string, unkno
  * that functions evaluated in extension pages can call it.
  */
 declare global {
-  // eslint-disable-next-line no-var
   var ext: () => typeof chrome;
 }
 
@@ -217,7 +220,7 @@ async function extensionProbe(world: World): Promise<Page> {
   if (cached && !cached.isClosed()) return cached;
   const page = await openExtensionPage(world, 'src/options/index.html');
   await page.evaluate(() => {
-    globalThis.ext = () => ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome);
+    globalThis.ext = () => (globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome;
     // Headless Firefox has no notification service: it closes each notification at once, so the
     // notifications it was asked to show are seen here, through onClosed.
     const seen: string[] = [];
@@ -232,7 +235,7 @@ const probes = new WeakMap<World, Page>();
 /** The extension's service worker (Chromium only: Firefox runs an event page). */
 export async function serviceWorker(world: World): Promise<WebWorker> {
   const target = await world.browser.waitForTarget(
-    (t) => t.type() === 'service_worker' && t.url().startsWith(world.extensionUrl('')),
+    (t) => t.type() === TargetType.SERVICE_WORKER && t.url().startsWith(world.extensionUrl('')),
     { timeout: 10_000 },
   );
   return (await target.worker())!;

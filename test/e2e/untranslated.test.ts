@@ -48,16 +48,19 @@ const readable = (page: Page) =>
     const labels = [...document.querySelectorAll('[title], [aria-label]')]
       .filter((e) => !e.matches(foreign) && !e.closest('.meta'))
       .flatMap((e) => [e.getAttribute('title') ?? '', e.getAttribute('aria-label') ?? '']);
-    const controls = [...document.querySelectorAll('button, summary, h1, h2, label, .status')].map((e) => e.textContent?.trim() ?? '');
-    return { text: [copy.textContent ?? '', ...labels, document.title].join('\n').replace(/\s+/g, ' '), whole: [...controls, ...labels] };
+    const controls = [...document.querySelectorAll('button, summary, h1, h2, label, .status')].map((e) => e.textContent.trim());
+    return { text: [copy.textContent, ...labels, document.title].join('\n').replace(/\s+/g, ' '), whole: [...controls, ...labels] };
   });
 
 describe.each(BROWSERS)('no untranslated string in Spanish (%s)', (browserName) => {
-  let world: World;
+  let world: World | undefined;
   let page: Page;
   beforeAll(async () => {
     if (browserName === 'firefox') {
-      expect(inject('firefoxSpanish'), "Firefox's Spanish language pack (Debian firefox-esr-l10n-es-es) is missing and could not be installed").toBe(true);
+      expect(
+        inject('firefoxSpanish'),
+        "Firefox's Spanish language pack (Debian firefox-esr-l10n-es-es) is missing and could not be installed",
+      ).toBe(true);
     }
     world = await startWorld({ lang: 'es', browser: browserName });
     page = await openOptions(world);
@@ -67,8 +70,9 @@ describe.each(BROWSERS)('no untranslated string in Spanish (%s)', (browserName) 
   });
 
   it.each(scenes('es').map((scene) => [scene.name, scene] as const))('%s', async (_, scene) => {
-    await stageScene(page, world.server.url, scene);
-    await followLink(page, world.extensionUrl(`src/${scene.page}/index.html?scene=${scene.name}`));
+    const w = world!;
+    await stageScene(page, w.server.url, scene);
+    await followLink(page, w.extensionUrl(`src/${scene.page}/index.html?scene=${scene.name}`));
     await page.waitForSelector('main h1');
     await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'), { polling: 50 });
     await scene.act?.(page);

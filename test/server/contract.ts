@@ -15,8 +15,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 addFormats(ajv);
 ajv.addSchema({ $id: 'openapi', components: openapi.components });
 
-function resolveRef<T extends Json>(node: T): Json {
-  if (typeof node?.$ref === 'string' && node.$ref.startsWith('#/')) {
+function resolveRef(node: Json): Json {
+  if (typeof node.$ref === 'string' && node.$ref.startsWith('#/')) {
     return node.$ref
       .slice(2)
       .split('/')

@@ -17,10 +17,12 @@ describe('integration health on the reference server', () => {
   });
 
   async function connect(email = 'owner@acme.test') {
-    const session = (await (await t.api('/api/v1/connect-sessions', {
-      method: 'POST',
-      body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
-    })).json()) as { id: string; authorizeUrl: string };
+    const session = (await (
+      await t.api('/api/v1/connect-sessions', {
+        method: 'POST',
+        body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
+      })
+    ).json()) as { id: string; authorizeUrl: string };
     const redirect = await authorizeOnEmulator(session.authorizeUrl, { email });
     const response = await t.api(`/api/v1/connect-sessions/${session.id}/complete`, {
       method: 'POST',
@@ -31,7 +33,7 @@ describe('integration health on the reference server', () => {
   }
 
   const control = async (path: string, body?: unknown) =>
-    (await t.api(path, { method: 'POST', token: null, ...(body ? { body: JSON.stringify(body) } : {}) })).json() as Promise<any>;
+    (await t.api(path, { method: 'POST', token: null, ...(body ? { body: JSON.stringify(body) } : {}) })).json();
 
   async function list() {
     const response = await t.api('/api/v1/integrations');
@@ -68,7 +70,9 @@ describe('integration health on the reference server', () => {
     expect(broken.status).toBe('error');
     expect(broken.reason).toBe('The last sync failed. The workspace retries; reauthenticate if it persists.');
     // Stripe's English message is kept for support, not shown in the admin's language.
-    const spanish = await fetch(`${t.server.url}/api/v1/integrations`, { headers: { Authorization: 'Bearer wc_demo_admin_token', 'Accept-Language': 'es' } });
+    const spanish = await fetch(`${t.server.url}/api/v1/integrations`, {
+      headers: { Authorization: 'Bearer wc_demo_admin_token', 'Accept-Language': 'es' },
+    });
     const [listed] = ((await spanish.json()) as { integrations: Array<{ reason: string }> }).integrations;
     expect(listed!.reason).toBe('La última sincronización falló. El espacio de trabajo lo reintenta; vuelva a autenticarla si continúa.');
     expect(await control(`/__test/integrations/${integration.id}/sync`)).toMatchObject({ status: 'active', reason: null });
@@ -77,12 +81,22 @@ describe('integration health on the reference server', () => {
   it('refuses webhook events without a valid Stripe signature', async () => {
     const integration = await connect();
     const payload = JSON.stringify({ type: 'account.application.deauthorized', account: integration.stripeAccountId });
-    const forged = await t.api('/webhooks/stripe', { method: 'POST', token: null, body: payload, headers: { 'Stripe-Signature': 't=1,v1=bad' } });
+    const forged = await t.api('/webhooks/stripe', {
+      method: 'POST',
+      token: null,
+      body: payload,
+      headers: { 'Stripe-Signature': 't=1,v1=bad' },
+    });
     expect(forged.status).toBe(400);
     expect((await list())[0].status).toBe('active');
 
     const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: EMULATOR_WEBHOOK_SECRET });
-    const signed = await t.api('/webhooks/stripe', { method: 'POST', token: null, body: payload, headers: { 'Stripe-Signature': signature } });
+    const signed = await t.api('/webhooks/stripe', {
+      method: 'POST',
+      token: null,
+      body: payload,
+      headers: { 'Stripe-Signature': signature },
+    });
     await expectContract('POST', '/webhooks/stripe', signed);
     expect((await list())[0].status).toBe('revoked');
   });
@@ -93,7 +107,9 @@ describe('integration health on the reference server', () => {
     const es = await t.api('/api/v1/integrations', { headers: { 'Accept-Language': 'es-ES,es;q=0.9,en;q=0.5' } });
     expect(es.headers.get('vary')).toBe('Accept-Language');
     const [spanish] = ((await es.json()) as { integrations: any[] }).integrations;
-    expect(spanish.reason).toBe('Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticarla para reanudar la sincronización.');
+    expect(spanish.reason).toBe(
+      'Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticarla para reanudar la sincronización.',
+    );
     const en = await t.api('/api/v1/integrations', { headers: { 'Accept-Language': 'fr, en;q=0.8' } });
     expect(((await en.json()) as { integrations: any[] }).integrations[0].reason).toBe(describeProblem({ code: 'expired' }, 'en'));
     expect(en.headers.get('etag')).not.toBe(es.headers.get('etag'));

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
+import { startReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
 
 export const REDIRECT_URI = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';

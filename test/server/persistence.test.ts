@@ -18,7 +18,7 @@ async function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url:
     env: { ...process.env, DATA_DIR: dataDir, PORT: '0', EMULATOR_PORT: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { workspaceUrl: string }).workspaceUrl };
   }
@@ -43,10 +43,12 @@ describe('reference server durability', () => {
     const first = await spawnServer(dataDir);
     cleanup.push(async () => first.child.kill('SIGKILL'));
 
-    const session = (await (await api(first.url, '/api/v1/connect-sessions', {
-      method: 'POST',
-      body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
-    })).json()) as { id: string; authorizeUrl: string };
+    const session = (await (
+      await api(first.url, '/api/v1/connect-sessions', {
+        method: 'POST',
+        body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
+      })
+    ).json()) as { id: string; authorizeUrl: string };
     const redirect = await authorizeOnEmulator(session.authorizeUrl);
     const completed = await api(first.url, `/api/v1/connect-sessions/${session.id}/complete`, {
       method: 'POST',

@@ -241,10 +241,12 @@ describe('Stripe Connect emulator', () => {
   });
 
   it('shows the sign-in page in the seed’s words, and refuses wrong credentials', async () => {
-    const session = await (await t.api('/api/v1/connect-sessions', {
-      method: 'POST',
-      body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
-    })).json() as { authorizeUrl: string };
+    const session = (await (
+      await t.api('/api/v1/connect-sessions', {
+        method: 'POST',
+        body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
+      })
+    ).json()) as { authorizeUrl: string };
     const page = await (await fetch(session.authorizeUrl)).text();
     expect(page).toContain('Sign in with Stripe to Continue');
     expect(page).toContain('Sign in to your account');

@@ -64,7 +64,11 @@ describe('checkAuthorizeUrl', () => {
   });
 
   it.each([
-    ['a foreign redirect_uri then ours', `redirect_uri=https%3A%2F%2Fevil.example%2Fcb&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=read_only`, 'redirect_uri repeated'],
+    [
+      'a foreign redirect_uri then ours',
+      `redirect_uri=https%3A%2F%2Fevil.example%2Fcb&redirect_uri=${encodeURIComponent(REDIRECT)}&scope=read_only`,
+      'redirect_uri repeated',
+    ],
     ['Redirect_URI alone', `Redirect_URI=${encodeURIComponent(REDIRECT)}&scope=read_only`, 'redirect_uri spelled Redirect_URI'],
     ['a percent-encoded scope alone', `redirect_uri=${encodeURIComponent(REDIRECT)}&sc%6Fpe=read_only`, 'scope spelled sc%6Fpe'],
   ])('refuses %s', (_name, query, detail) => {

@@ -17,12 +17,13 @@ function world(overrides: { authorizeUrl?: string; redirect?: string | Error; co
   const completions: Array<{ body: unknown; key: string }> = [];
   let n = 0;
   const api: Partial<WorkspaceApi> = {
-    createConnectSession: async () => ok({ id: 'cs_1', authorizeUrl: overrides.authorizeUrl ?? AUTHORIZE, expiresAt: '2026-11-24T10:15:00.000Z', lifetimeMs: 900_000 }),
+    createConnectSession: async () =>
+      ok({ id: 'cs_1', authorizeUrl: overrides.authorizeUrl ?? AUTHORIZE, expiresAt: '2026-11-24T10:15:00.000Z', lifetimeMs: 900_000 }),
     completeConnectSession: async (_id, body, key) => {
       completions.push({ body, key });
       if ('error' in body) return ok(null);
       const answer = overrides.complete ?? integration;
-      return 'code' in answer && !('id' in answer) ? err(answer as AppError) : ok(answer as Integration);
+      return 'code' in answer && !('id' in answer) ? err(answer) : ok(answer as Integration);
     },
   };
   const deps: FlowDeps = {

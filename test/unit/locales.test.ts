@@ -52,7 +52,11 @@ describe('locales', () => {
   });
 
   it('every key the code asks for exists', () => {
-    const asked = [...code.matchAll(/\b(?:t|plural)\(\s*'([\w]+)'/g), ...code.matchAll(/getMessage\(\s*'([\w]+)'/g), ...code.matchAll(/__MSG_(\w+)__/g)]
+    const asked = [
+      ...code.matchAll(/\b(?:t|plural)\(\s*'([\w]+)'/g),
+      ...code.matchAll(/getMessage\(\s*'([\w]+)'/g),
+      ...code.matchAll(/__MSG_(\w+)__/g),
+    ]
       .map((m) => m[1]!)
       .filter((key) => !key.startsWith('@@'));
     expect(asked.length).toBeGreaterThan(30);

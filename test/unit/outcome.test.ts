@@ -20,7 +20,8 @@ vi.mock('webextension-polyfill', () => ({
     windows: { update: async (id: number) => void calls.push(`focus ${id}`) },
     action: { openPopup: (options: { windowId?: number }) => (calls.push(`openPopup ${options.windowId}`), openPopup()) },
     notifications: {
-      create: async (id: string, options: { title: string; message: string }) => void calls.push(`notify ${id}: ${options.title} — ${options.message}`),
+      create: async (id: string, options: { title: string; message: string }) =>
+        void calls.push(`notify ${id}: ${options.title} — ${options.message}`),
     },
   },
 }));
@@ -28,7 +29,12 @@ vi.mock('webextension-polyfill', () => ({
 const { bringOutcomeToAdmin } = await import('../../src/background/outcome');
 
 const base = { flowId: 'f1', kind: 'connect', startedAt: 1 } as const;
-const succeeded: FlowState = { ...base, phase: 'succeeded', integration: integrationFixture({ stripeAccountName: 'Acme Store' }), finishedAt: 2 };
+const succeeded: FlowState = {
+  ...base,
+  phase: 'succeeded',
+  integration: integrationFixture({ stripeAccountName: 'Acme Store' }),
+  finishedAt: 2,
+};
 const failed: FlowState = { ...base, phase: 'failed', error: { code: 'window-closed' }, finishedAt: 2 };
 
 describe('bringOutcomeToAdmin', () => {

@@ -26,7 +26,14 @@ const urlish = fc.oneof(
   fc.webUrl({ withQueryParameters: true, withFragments: true }),
   fc
     .record({
-      origin: fc.constantFrom('https://connect.stripe.com', 'http://127.0.0.1:8788', 'https://evil.example', REDIRECT.slice(0, -7), 'javascript:', ''),
+      origin: fc.constantFrom(
+        'https://connect.stripe.com',
+        'http://127.0.0.1:8788',
+        'https://evil.example',
+        REDIRECT.slice(0, -7),
+        'javascript:',
+        '',
+      ),
       path: fc.constantFrom('/oauth/authorize', '/stripe', '/', '', '/%2e%2e/'),
       params: fc.dictionary(
         fc.constantFrom('code', 'state', 'error', 'error_description', 'scope', 'redirect_uri', 'client_id', 'response_type'),
@@ -41,17 +48,20 @@ const jsonish = fc.oneof(
   fc.jsonValue(),
   fc.record({
     integrations: fc.array(
-      fc.record({
-        id: fc.oneof(fc.string(), fc.integer()),
-        provider: fc.constantFrom('stripe', 'paypal', 1),
-        status: fc.constantFrom('active', 'expired', 'revoked', 'error', 'weird'),
-        stripeAccountId: fc.oneof(fc.string(), fc.constant('acct_1')),
-        stripeAccountName: fc.string(),
-        livemode: fc.oneof(fc.boolean(), fc.string()),
-        connectedAt: fc.oneof(fc.string(), fc.constant('2026-11-24T10:00:00.000Z')),
-        lastSyncAt: fc.oneof(fc.constant(null), fc.string()),
-        reason: fc.oneof(fc.constant(null), fc.string()),
-      }, { requiredKeys: [] }),
+      fc.record(
+        {
+          id: fc.oneof(fc.string(), fc.integer()),
+          provider: fc.constantFrom('stripe', 'paypal', 1),
+          status: fc.constantFrom('active', 'expired', 'revoked', 'error', 'weird'),
+          stripeAccountId: fc.oneof(fc.string(), fc.constant('acct_1')),
+          stripeAccountName: fc.string(),
+          livemode: fc.oneof(fc.boolean(), fc.string()),
+          connectedAt: fc.oneof(fc.string(), fc.constant('2026-11-24T10:00:00.000Z')),
+          lastSyncAt: fc.oneof(fc.constant(null), fc.string()),
+          reason: fc.oneof(fc.constant(null), fc.string()),
+        },
+        { requiredKeys: [] },
+      ),
     ),
   }),
 );
@@ -96,13 +106,16 @@ describe('property: bad input never crashes', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 200, max: 599 }).filter((s) => s !== 204 && s !== 205 && s !== 304),
-        fc.oneof(jsonish.map((j) => JSON.stringify(j)), fc.string()),
+        fc.oneof(
+          jsonish.map((j) => JSON.stringify(j)),
+          fc.string(),
+        ),
         fc.constantFrom('getMe', 'listIntegrations', 'createConnectSession', 'completeConnectSession', 'deleteIntegration'),
         async (status, body, call) => {
           const api = createWorkspaceApi({
             baseUrl: 'https://ws.example/',
             token: 't',
-            fetch: (async () => new Response(body, { status, headers: { 'Retry-After': body.slice(0, 5) } })) as typeof fetch,
+            fetch: async () => new Response(body, { status, headers: { 'Retry-After': body.slice(0, 5) } }),
           });
           const result =
             call === 'createConnectSession'
@@ -133,7 +146,12 @@ const authorizeParams = fc
     ['scope', 'read_only'],
     ['redirect_uri', REDIRECT],
     ['state', state],
-    ...(reauthenticate ? ([['always_prompt', 'true'], ['stripe_landing', 'login']] as [string, string][]) : []),
+    ...(reauthenticate
+      ? ([
+          ['always_prompt', 'true'],
+          ['stripe_landing', 'login'],
+        ] as [string, string][])
+      : []),
   ]);
 
 const authorizeUrlOf = (pairs: [string, string][]) =>
@@ -148,7 +166,7 @@ const spelling = fc.record({
 const LOOK_ALIKES: Record<string, string> = { s: 'ſ', i: 'ı', k: 'K' };
 
 function spell(name: string, spellings: { letter: string; encoded: boolean; upperHex: boolean }[]): string {
-  return [...name]
+  return Array.from(name)
     .map((c, i) => {
       const { letter, encoded, upperHex } = spellings[i]!;
       const char = letter === 'upper' ? c.toUpperCase() : letter === 'look-alike' ? (LOOK_ALIKES[c] ?? c.toUpperCase()) : c;

@@ -14,7 +14,7 @@ function fakeFetch(answers: Answer[]) {
     if (!answer) throw new Error('no more answers');
     if (answer instanceof Error) throw answer;
     const body = answer.body === undefined ? null : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    return new Response(body, { status: answer.status, headers: answer.headers });
+    return new Response(body, { status: answer.status, ...(answer.headers ? { headers: answer.headers } : {}) });
   }) as typeof globalThis.fetch;
   return { fetch, calls };
 }
@@ -92,11 +92,11 @@ describe('workspace API client', () => {
   });
 
   it('lists integrations with an ETag and knows a 304', async () => {
-    const { client, calls } = api([
-      { status: 200, body: { integrations: [integration] }, headers: { ETag: '"v1"' } },
-      { status: 304 },
-    ]);
-    expect(await client.listIntegrations()).toEqual({ ok: true, value: { changed: true, integrations: [integration], unreadable: 0, etag: '"v1"' } });
+    const { client, calls } = api([{ status: 200, body: { integrations: [integration] }, headers: { ETag: '"v1"' } }, { status: 304 }]);
+    expect(await client.listIntegrations()).toEqual({
+      ok: true,
+      value: { changed: true, integrations: [integration], unreadable: 0, etag: '"v1"' },
+    });
     expect(await client.listIntegrations('"v1"')).toEqual({ ok: true, value: { changed: false } });
     expect((calls[1]!.init.headers as Record<string, string>)['If-None-Match']).toBe('"v1"');
   });
@@ -116,7 +116,10 @@ describe('forward compatibility: a newer workspace never breaks the list', () =>
 
   it('reads a profile with a role it does not know (not an admin)', async () => {
     const { client } = api([
-      { status: 200, body: { user: { id: 'u', name: 'Ana', email: 'a@x', avatar: 'x' }, workspace: { id: 'w', name: 'W' }, role: 'billing-manager' } },
+      {
+        status: 200,
+        body: { user: { id: 'u', name: 'Ana', email: 'a@x', avatar: 'x' }, workspace: { id: 'w', name: 'W' }, role: 'billing-manager' },
+      },
     ]);
     expect(await client.getMe()).toMatchObject({ ok: true, value: { role: 'billing-manager', user: { name: 'Ana' } } });
   });
@@ -128,12 +131,37 @@ describe('error taxonomy: what each answer means for each call', () => {
     ['a 404 on the profile: not a workspace', (c) => c.getMe(), { status: 404, body: '<html>' }, 'not-a-workspace'],
     ['a 404 on disconnecting: the integration is gone', (c) => c.deleteIntegration('int_1'), integrationGone, 'integration-gone'],
     ['a bare 404 on disconnecting: gone too', (c) => c.deleteIntegration('int_1'), { status: 404 }, 'integration-gone'],
-    ['a 404 on reauthenticating: gone', (c) => c.createConnectSession({ redirectUri: 'r', integrationId: 'int_1' }), integrationGone, 'integration-gone'],
-    ['a bare 404 on completing: the session is over', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 404 }, 'session-expired'],
+    [
+      'a 404 on reauthenticating: gone',
+      (c) => c.createConnectSession({ redirectUri: 'r', integrationId: 'int_1' }),
+      integrationGone,
+      'integration-gone',
+    ],
+    [
+      'a bare 404 on completing: the session is over',
+      (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'),
+      { status: 404 },
+      'session-expired',
+    ],
     ['a bare 404 on the list: an API this release does not know', (c) => c.listIntegrations(), { status: 404 }, 'bad-response'],
-    ['409 idempotency_key_in_use: still being worked on', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 409, body: { code: 'idempotency_key_in_use' }, headers: { 'Retry-After': '1' } }, 'in-progress'],
-    ['any 409 with Retry-After: still being worked on', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 409, body: { code: 'conflict' }, headers: { 'Retry-After': '2' } }, 'in-progress'],
-    ['a 409 without Retry-After: refused', (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'), { status: 409, body: { code: 'conflict' } }, 'rejected'],
+    [
+      '409 idempotency_key_in_use: still being worked on',
+      (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'),
+      { status: 409, body: { code: 'idempotency_key_in_use' }, headers: { 'Retry-After': '1' } },
+      'in-progress',
+    ],
+    [
+      'any 409 with Retry-After: still being worked on',
+      (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'),
+      { status: 409, body: { code: 'conflict' }, headers: { 'Retry-After': '2' } },
+      'in-progress',
+    ],
+    [
+      'a 409 without Retry-After: refused',
+      (c) => c.completeConnectSession('cs', { code: 'ac_1', state: 's' }, 'key-1'),
+      { status: 409, body: { code: 'conflict' } },
+      'rejected',
+    ],
     ['an unknown code falls back to its status (403)', (c) => c.getMe(), { status: 403, body: { code: 'sso_required' } }, 'forbidden'],
     ['an unknown code falls back to its status (503)', (c) => c.getMe(), { status: 503, body: { code: 'maintenance' } }, 'server-error'],
   ])('%s', async (_name, call, answer, code) => {
@@ -149,7 +177,12 @@ describe('error taxonomy: what each answer means for each call', () => {
   it('tells its owner of every failure, so a 401 anywhere signs the profile out', async () => {
     const seen: string[] = [];
     const fake = fakeFetch([{ status: 401, body: { code: 'invalid_token' } }]);
-    const client = createWorkspaceApi({ baseUrl: 'https://ws.example/', token: 't', fetch: fake.fetch, onFailure: (e, call) => seen.push(`${call}:${e.code}`) });
+    const client = createWorkspaceApi({
+      baseUrl: 'https://ws.example/',
+      token: 't',
+      fetch: fake.fetch,
+      onFailure: (e, call) => seen.push(`${call}:${e.code}`),
+    });
     await client.listIntegrations();
     expect(seen).toEqual(['list:unauthorized']);
   });
