@@ -6,10 +6,10 @@
 import browser from 'webextension-polyfill';
 import { finishCompletion, flowBase, newFlowBase, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
 import { appError, type AppError } from '../shared/errors';
-import { parseCommand, type Command, type CommandReply } from '../shared/messages';
+import { parseCommand, type Command, type CommandReply } from '../shared/commands';
 import { IDLE, isFlowRunning, type FlowState, type RunningFlow } from '../shared/state';
 import { parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
-import { checkHealth, HEALTH_ALARM, NOTIFICATION_PREFIX, openIntegrationList, scheduleHealthChecks, showBadge } from './health';
+import { checkHealth, HEALTH_ALARM, NOTIFICATION_PREFIX, openIntegrationList, scheduleHealthChecks, showBadge } from './integration-watch';
 import { bringOutcomeToAdmin, currentWindowId, OUTCOME_NOTIFICATION_PREFIX } from './outcome';
 import { readState, saveFlow, writeState } from './storage';
 import { workspaceClient } from './workspace';

@@ -1,5 +1,5 @@
 import { Component, createRef } from 'preact';
-import { needsAttention, sortForDisplay } from '../shared/health';
+import { needsAttention, sortForDisplay } from '../shared/attention';
 import type { Integration } from '../shared/schemas';
 import type { HealthState, OperationState } from '../shared/state';
 import { afterNextPaint } from '../ui/after-paint';

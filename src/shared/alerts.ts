@@ -2,7 +2,7 @@
  * What the toolbar says about integration health: the badge, and which breaks have not been
  * notified yet. Pure: no `browser.*`.
  */
-import { needsAttention, sortForDisplay } from './health';
+import { needsAttention, sortForDisplay } from './attention';
 import type { Integration } from './schemas';
 
 /** Names a tooltip or a notification lists before "and N more". */

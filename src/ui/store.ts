@@ -1,6 +1,6 @@
 import type { Storage } from 'webextension-polyfill';
 import browser from './browser';
-import type { Command, CommandReply } from '../shared/messages';
+import type { Command, CommandReply } from '../shared/commands';
 import { STORAGE_KEYS, type StoredState } from '../shared/state';
 
 /** Pages showing stored state: each re-reads it once a command it sent has been carried out. */

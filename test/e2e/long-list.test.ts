@@ -34,7 +34,7 @@ describe.each(BROWSERS)('a long list of integrations (%s)', (browser) => {
     expect(title).toBe('Workspace Connect — needs attention: Seeded Store 0, Seeded Store 10, Seeded Store 20 and 22 more');
     if (browser === 'chromium') {
       // 25 breaks at once: one notification for them all, not 25. (Headless Firefox has no
-      // notification service; health.test.ts covers its notifications.)
+      // notification service; attention.test.ts covers its notifications.)
       expect(await notificationIds(world)).toEqual(['integration-broken:many']);
     }
 

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ERROR_CODES, errorMessageKey } from '../../src/shared/errors';
-import { KNOWN_ROLES, KNOWN_STATUSES } from '../../src/shared/health';
+import { KNOWN_ROLES, KNOWN_STATUSES } from '../../src/shared/attention';
 
 const root = resolve(import.meta.dirname, '../..');
 type Messages = Record<string, { message: string; placeholders?: Record<string, unknown> }>;

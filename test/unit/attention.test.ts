@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { badgeFor, noticesFor, notificationsDue } from '../../src/shared/alerts';
-import { sortForDisplay } from '../../src/shared/health';
+import { sortForDisplay } from '../../src/shared/attention';
 import type { Integration } from '../../src/shared/schemas';
 import { integrationFixture } from './fixtures';
 
