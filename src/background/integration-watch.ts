@@ -5,7 +5,7 @@
 import browser from 'webextension-polyfill';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
-import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
+import { DEFAULT_HEALTH_CHECK_MINUTES, EMPTY_HEALTH, type HealthState } from '../shared/state';
 import { POPUP_PATH } from './outcome';
 import { readState, writeState } from './storage';
 import { workspaceClient } from './workspace';
@@ -33,7 +33,7 @@ async function runHealthCheck(): Promise<void> {
   const answer = await client.api.listIntegrations(health?.etag ?? null);
   if (!answer.ok) {
     if (health?.error?.code !== answer.error.code) {
-      await writeState({ health: { ...(health ?? { integrations: [], etag: null, checkedAt: 0 }), error: answer.error } });
+      await writeState({ health: { ...(health ?? EMPTY_HEALTH), error: answer.error } });
     }
     return;
   }

@@ -1,7 +1,7 @@
 import browser from '../ui/browser';
 import type { AppErrorCode } from '../shared/errors';
 import type { FlowState, ProfileState, StoredState } from '../shared/state';
-import { isFlowRunning } from '../shared/state';
+import { IDLE, isFlowRunning } from '../shared/state';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/store';
@@ -50,7 +50,7 @@ function PopupBody({ state }: { state: StoredState }) {
   // One problem, one message: a workspace that refuses this token (or this extension) blocks
   // everything else, so nothing else is shown beside it. A passing failure keeps the cached list.
   if (profile?.status === 'failed' && BLOCKING.has(profile.error.code)) return <ProfileLine profile={profile} />;
-  const flow = state.flow ?? { phase: 'idle' };
+  const flow = state.flow ?? IDLE;
   const isAdmin = profile?.status === 'ready' && profile.me.role === 'admin';
   return (
     <>

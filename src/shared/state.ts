@@ -30,6 +30,9 @@ export interface HealthState {
   error?: AppError;
 }
 
+/** No list yet (or no longer): what a failed first check is written over. */
+export const EMPTY_HEALTH: HealthState = { integrations: [], etag: null, checkedAt: 0 };
+
 /** A disconnect in progress or failed (a finished one simply disappears from the list). */
 export type OperationState =
   | { kind: 'disconnect'; integrationId: string; status: 'running' }
@@ -80,11 +83,13 @@ export interface StoredState {
   profile?: ProfileState;
   flow?: FlowState;
   health?: HealthState;
-  operation?: OperationState | null;
+  /** Absent when no disconnect is running or failed. */
+  operation?: OperationState;
   /** Integrations already notified as broken (the service worker's own bookkeeping). */
   notified?: string[];
 }
 
+/** The keys of `StoredState`; beside them `schemaVersion` says which shape they are in (stored-state.ts). */
 export const STORAGE_KEYS = ['settings', 'profile', 'flow', 'health', 'operation', 'notified'] as const satisfies ReadonlyArray<
   keyof StoredState
 >;

@@ -1,0 +1,181 @@
+/**
+ * The stored state's contract, for the service worker (it brings valibot, so the pages do not load
+ * it): the version it is written in, the schema every read goes through, the migrations from
+ * older versions, and how long each key lives.
+ */
+import * as v from 'valibot';
+import { APP_ERROR_CODES, type AppError } from './errors';
+import { IntegrationSchema, MeSchema } from './schemas';
+import {
+  MAX_HEALTH_CHECK_MINUTES,
+  MIN_HEALTH_CHECK_MINUTES,
+  STORAGE_KEYS,
+  type FlowState,
+  type HealthState,
+  type OperationState,
+  type PendingCompletion,
+  type ProfileState,
+  type Settings,
+  type StoredState,
+} from './state';
+
+/** The version this release writes. Bump it with a migration below whenever a stored shape changes. */
+export const SCHEMA_VERSION = 1;
+
+/** A schema whose output must fit the hand-written type: the two cannot drift apart unnoticed. */
+const shaped =
+  <T>() =>
+  <S extends v.GenericSchema<unknown, T>>(schema: S): S =>
+    schema;
+
+const AppErrorSchema = shaped<AppError>()(
+  v.object({
+    code: v.picklist(APP_ERROR_CODES),
+    detail: v.exactOptional(v.string()),
+    retryAfterSeconds: v.exactOptional(v.number()),
+  }),
+);
+
+const SettingsSchema = shaped<Settings>()(
+  v.object({
+    workspaceUrl: v.string(),
+    token: v.string(),
+    healthCheckMinutes: v.exactOptional(
+      v.pipe(v.number(), v.integer(), v.minValue(MIN_HEALTH_CHECK_MINUTES), v.maxValue(MAX_HEALTH_CHECK_MINUTES)),
+    ),
+    rememberToken: v.exactOptional(v.boolean()),
+  }),
+);
+
+const ProfileSchema = shaped<ProfileState>()(
+  v.variant('status', [
+    v.object({ status: v.literal('checking') }),
+    v.object({ status: v.literal('ready'), me: MeSchema, checkedAt: v.number() }),
+    v.object({ status: v.literal('failed'), error: AppErrorSchema, checkedAt: v.number() }),
+  ]),
+);
+
+const HealthSchema = shaped<HealthState>()(
+  v.object({
+    integrations: v.array(IntegrationSchema),
+    unreadable: v.exactOptional(v.number()),
+    etag: v.nullable(v.string()),
+    checkedAt: v.number(),
+    error: v.exactOptional(AppErrorSchema),
+  }),
+);
+
+const OperationSchema = shaped<OperationState>()(
+  v.variant('status', [
+    v.object({ kind: v.literal('disconnect'), integrationId: v.string(), status: v.literal('running') }),
+    v.object({ kind: v.literal('disconnect'), integrationId: v.string(), status: v.literal('failed'), error: AppErrorSchema }),
+  ]),
+);
+
+const PendingCompletionSchema = shaped<PendingCompletion>()(
+  v.object({
+    sessionId: v.string(),
+    body: v.union([
+      v.object({ code: v.string(), state: v.string() }),
+      v.object({ error: v.string(), errorDescription: v.exactOptional(v.string()), state: v.exactOptional(v.string()) }),
+    ]),
+    idempotencyKey: v.string(),
+    grantedAt: v.number(),
+    attempts: v.number(),
+    lastError: v.exactOptional(AppErrorSchema),
+    nextAttemptAt: v.exactOptional(v.number()),
+  }),
+);
+
+const flowBase = {
+  flowId: v.string(),
+  kind: v.picklist(['connect', 'reauthenticate']),
+  integrationId: v.exactOptional(v.string()),
+  startedAt: v.number(),
+};
+
+const FlowSchema = shaped<FlowState>()(
+  v.variant('phase', [
+    v.object({ phase: v.literal('idle') }),
+    v.object({ ...flowBase, phase: v.literal('starting') }),
+    v.object({ ...flowBase, phase: v.literal('authorizing'), sessionId: v.string(), windowId: v.exactOptional(v.number()) }),
+    v.object({ ...flowBase, phase: v.literal('completing'), pending: PendingCompletionSchema }),
+    v.object({ ...flowBase, phase: v.literal('succeeded'), integration: IntegrationSchema, finishedAt: v.number() }),
+    v.object({ ...flowBase, phase: v.literal('failed'), error: AppErrorSchema, finishedAt: v.number() }),
+  ]),
+);
+
+type StoredKey = (typeof STORAGE_KEYS)[number];
+
+const KEY_SCHEMAS: { [K in StoredKey]: v.GenericSchema<unknown, NonNullable<StoredState[K]>> } = {
+  settings: SettingsSchema,
+  profile: ProfileSchema,
+  flow: FlowSchema,
+  health: HealthSchema,
+  operation: OperationSchema,
+  notified: v.array(v.string()),
+};
+
+/** What was read: the keys that passed their schema, and the names of those that did not. */
+export interface ParsedState {
+  state: StoredState;
+  invalid: StoredKey[];
+}
+
+/** Every read goes through here: a key that fails its schema is left out, never half-used. */
+export function parseStoredState(raw: Record<string, unknown>): ParsedState {
+  const state: Record<string, unknown> = {};
+  const invalid: StoredKey[] = [];
+  for (const key of STORAGE_KEYS) {
+    if (raw[key] === undefined) continue;
+    const parsed = v.safeParse(KEY_SCHEMAS[key], raw[key]);
+    if (parsed.success) state[key] = parsed.output;
+    else invalid.push(key);
+  }
+  return { state: state, invalid };
+}
+
+type Migration = (state: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * `MIGRATIONS[n]` turns version n − 1 into version n. Version 0 is what releases wrote before the
+ * state was versioned (they wrote no `schemaVersion`).
+ */
+export const MIGRATIONS: Readonly<Record<number, Migration>> = {
+  // 0 → 1: "no disconnect in progress" was `operation: null`; it is now the key's absence.
+  1: ({ operation, ...rest }) => (operation === null ? rest : { ...rest, operation }),
+};
+
+/**
+ * Brings what is stored up to `SCHEMA_VERSION`. A state written by a newer release (a downgrade)
+ * is left as it is: each key is still parsed on read, and those this release cannot read are
+ * left out.
+ */
+export function migrate(raw: Record<string, unknown>): { state: Record<string, unknown>; from: number; to: number } {
+  const from = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0;
+  let state = raw;
+  for (let version = from + 1; version <= SCHEMA_VERSION; version++) {
+    const step = MIGRATIONS[version];
+    if (step) state = step(state);
+  }
+  return { state, from, to: Math.max(from, SCHEMA_VERSION) };
+}
+
+/** The events that end what the extension knew. */
+export type StateEvent = 'workspace-change' | 'sign-out';
+
+/**
+ * How long each key lives: what it was learnt from goes with it. The settings themselves stay
+ * (sign-out forgets only the token, which the worker clears itself).
+ */
+export const LIFETIMES: Readonly<Record<StoredKey, readonly StateEvent[]>> = {
+  settings: [],
+  profile: ['workspace-change', 'sign-out'],
+  // A running flow belongs to the workspace it started with and finishes there; sign-out cancels it.
+  flow: ['sign-out'],
+  health: ['workspace-change', 'sign-out'],
+  operation: ['workspace-change', 'sign-out'],
+  notified: ['workspace-change', 'sign-out'],
+};
+
+export const keysClearedOn = (event: StateEvent): StoredKey[] => STORAGE_KEYS.filter((key) => LIFETIMES[key].includes(event));
