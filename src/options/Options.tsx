@@ -4,7 +4,7 @@ import { DEFAULT_HEALTH_CHECK_MINUTES, MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHEC
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
-import { sendCommand } from '../ui/store';
+import { sendCommand } from '../ui/commands';
 import { useStoredState } from '../ui/use-stored-state';
 
 type FormProblem = 'url-empty' | 'url-invalid' | 'url-insecure' | 'token-empty' | 'permission-refused';

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { FlowState } from '../shared/state';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
-import { sendCommand } from '../ui/store';
+import { sendCommand } from '../ui/commands';
 
 /** Progress and outcome of the connect or reauthenticate flow the service worker runs. */
 export function FlowStatus({ flow }: { flow: FlowState }) {

@@ -5,7 +5,7 @@ import type { HealthState, OperationState } from '../shared/state';
 import { afterNextPaint } from '../ui/after-paint';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, plural, statusLabel, t, uiLanguage } from '../ui/i18n';
-import { sendCommand } from '../ui/store';
+import { sendCommand } from '../ui/commands';
 import { formatSince } from '../ui/time';
 
 interface Props {

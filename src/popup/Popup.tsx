@@ -4,7 +4,7 @@ import type { FlowState, ProfileState, StoredState } from '../shared/state';
 import { IDLE, isFlowRunning } from '../shared/state';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
-import { sendCommand } from '../ui/store';
+import { sendCommand } from '../ui/commands';
 import { FlowStatus } from './FlowStatus';
 import { IntegrationList } from './IntegrationList';
 

@@ -1,9 +1,10 @@
 import { render } from 'preact';
 import './popup.css';
-import { isFlowRunning, type StoredState } from '../shared/state';
+import type { StoredState } from '../shared/state';
 import { afterNextPaint } from '../ui/after-paint';
 import { localizeDocument } from '../ui/document';
-import { resyncStoredState, sendCommand, watchStoredState } from '../ui/store';
+import { sendCommand } from '../ui/commands';
+import { watchStoredState } from '../ui/stored-state';
 import { Popup } from './Popup';
 
 localizeDocument('popupTitle');
@@ -12,7 +13,6 @@ if (new URLSearchParams(location.search).get('view') === 'tab') document.body.cl
 
 // One direction: the service worker writes state, the popup renders it, on every change.
 const app = document.getElementById('app') as HTMLElement; // in index.html, always
-let flowPoll: ReturnType<typeof setInterval> | undefined;
 let firstRender = true;
 watchStoredState((state: StoredState) => {
   render(<Popup state={state} />, app);
@@ -21,13 +21,5 @@ watchStoredState((state: StoredState) => {
     // Once the cached state is on screen, ask the service worker to refresh it: waking the worker
     // is work the first paint need not wait for.
     afterNextPaint(() => void sendCommand({ type: 'popup-opened' }));
-  }
-  // While a flow runs, also read its progress back every second: Firefox has been seen to miss
-  // storage.onChanged for a page whose window lost focus to Stripe's.
-  const running = state.flow ? isFlowRunning(state.flow) : false;
-  if (running && !flowPoll) flowPoll = setInterval(resyncStoredState, 1000);
-  if (!running && flowPoll) {
-    clearInterval(flowPoll);
-    flowPoll = undefined;
   }
 });

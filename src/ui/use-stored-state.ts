@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { StoredState } from '../shared/state';
-import { watchStoredState } from './store';
+import { watchStoredState } from './stored-state';
 
 /** The stored state as a hook, for pages built from hooks (options); `null` until first read. */
 export function useStoredState(): StoredState | null {

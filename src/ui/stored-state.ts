@@ -1,40 +1,61 @@
+/**
+ * The one way pages follow what the service worker stored: `watchStoredState`. It reads once,
+ * then applies every `storage.onChanged`; and because Firefox has been seen to miss `onChanged` for
+ * a page (one whose window lost focus to Stripe's), it also reads back, itself, after each command
+ * the page sent (`sendCommand` tells it) and every second while a flow runs. Pages never read
+ * storage any other way. Unchanged state publishes nothing, so nothing re-renders.
+ */
 import type { Storage } from 'webextension-polyfill';
 import browser from './browser';
-import type { Command, CommandReply } from '../shared/commands';
-import { STORAGE_KEYS, type StoredState } from '../shared/state';
+import { isFlowRunning, STORAGE_KEYS, type StoredState } from '../shared/state';
 
-/** Pages showing stored state: each re-reads it once a command it sent has been carried out. */
-const resyncs = new Set<() => void>();
+/** While a flow runs, how often the stored state is read back. */
+const FLOW_READ_BACK_MS = 1000;
+
+/** The watchers of this page, each re-reading storage when asked. */
+const watchers = new Set<() => void>();
+
+/** Every watcher of this page reads storage back (after a command's reply). */
+export function readBack(): void {
+  for (const reread of watchers) reread();
+}
 
 /**
- * Follows whatever the service worker last wrote: one read at once, then every change it makes.
- * Framework-free, so the popup needs no hooks; `listener` is called only when the state changed.
- * Returns the function that stops following.
+ * Follows the stored state: `listener` gets it once read, then on every change. Framework-free,
+ * so the popup needs no hooks. Returns the function that stops following.
  */
 export function watchStoredState(listener: (state: StoredState) => void): () => void {
   let alive = true;
   let loaded = false;
   let current: StoredState | null = null;
+  let flowTimer: ReturnType<typeof setInterval> | undefined;
+
   const publish = (next: StoredState) => {
     current = next;
-    if (alive) listener(next);
+    if (!alive) return;
+    listener(next);
+    const running = next.flow ? isFlowRunning(next.flow) : false;
+    if (running && flowTimer === undefined) flowTimer = setInterval(reread, FLOW_READ_BACK_MS);
+    if (!running && flowTimer !== undefined) {
+      clearInterval(flowTimer);
+      flowTimer = undefined;
+    }
   };
-  // A safety net under `onChanged`, which Firefox has been seen to miss for a page: what the
-  // worker wrote while carrying out a command is read back when its reply arrives. Unchanged
-  // state publishes nothing, so nothing re-renders.
-  const resync = () =>
+  const reread = () =>
     void browser.storage.local.get([...STORAGE_KEYS]).then((stored) => {
       if (JSON.stringify(pick(stored)) !== JSON.stringify(pick(current))) publish(stored);
     });
-  resyncs.add(resync);
+  watchers.add(reread);
+
   void firstRead().then((read) => {
     performance.mark('wc:state-loaded'); // User Timing, read by `npm run bench`
     loaded = true;
     // A change that arrived before the first read is newer, so it wins.
     publish({ ...read, ...current });
     // The popup's early read was taken before the page listened for changes: read once more.
-    resync();
+    reread();
   });
+
   const onChanged = (changes: Record<string, Storage.StorageChange>, area: string) => {
     if (area !== 'local') return;
     const update: Partial<StoredState> = {};
@@ -47,9 +68,11 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
     else current = { ...current, ...update };
   };
   browser.storage.onChanged.addListener(onChanged);
+
   return () => {
     alive = false;
-    resyncs.delete(resync);
+    watchers.delete(reread);
+    if (flowTimer !== undefined) clearInterval(flowTimer);
     browser.storage.onChanged.removeListener(onChanged);
   };
 }
@@ -59,25 +82,15 @@ async function firstRead(): Promise<StoredState> {
   const holder = globalThis as { workspaceConnectStoredState?: Promise<StoredState> };
   const early = holder.workspaceConnectStoredState;
   delete holder.workspaceConnectStoredState;
-  return (await early?.then(pick, () => null)) ?? (await browser.storage.local.get([...STORAGE_KEYS]).catch(() => ({})));
+  const preloaded = early ? await early.then(pick, () => null) : null;
+  return preloaded ?? (await browser.storage.local.get([...STORAGE_KEYS]).catch(() => ({})));
 }
 
-/** The stored keys of a state, in storage's own order, to compare it with a fresh read. */
+/** The stored keys of a state, in one order, to compare it with a fresh read. */
 function pick(state: Partial<StoredState> | null): Partial<StoredState> {
   const picked: Record<string, unknown> = {};
   for (const key of [...STORAGE_KEYS].sort()) {
-    if (state && state[key] !== undefined) picked[key] = state[key];
+    if (state?.[key] !== undefined) picked[key] = state[key];
   }
   return picked;
-}
-
-/** Reads the stored state back into every page that shows it. */
-export function resyncStoredState(): void {
-  for (const resync of resyncs) resync();
-}
-
-export async function sendCommand(command: Command): Promise<CommandReply> {
-  const reply = await browser.runtime.sendMessage<Command, CommandReply>(command);
-  resyncStoredState();
-  return reply;
 }
