@@ -3,6 +3,7 @@
  * no storage write), sets the badge, and notifies each break once.
  */
 import browser from 'webextension-polyfill';
+import { statusLabel, translator } from '../shared/translate';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
 import { DEFAULT_HEALTH_CHECK_MINUTES, EMPTY_HEALTH, type HealthState } from '../shared/state';
@@ -14,7 +15,7 @@ export const HEALTH_ALARM = 'health-check';
 export const NOTIFICATION_PREFIX = 'integration-broken:';
 const WARNING_COLOUR = '#B45309';
 
-const t = (key: string, substitutions?: string | string[]) => browser.i18n.getMessage(key, substitutions);
+const t = translator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
 
 let inFlight: Promise<void> | null = null;
 
@@ -76,7 +77,7 @@ async function notifyBreaks(integrations: readonly Integration[]): Promise<void>
         ? [
             notice.integration.id,
             t('notificationTitle', notice.integration.stripeAccountName),
-            notice.integration.reason ?? t(`status_${notice.integration.status}`),
+            notice.integration.reason ?? statusLabel(t, notice.integration.status),
           ]
         : ['many', t('notificationManyTitle', String(notice.count)), t('notificationManyMessage', notice.names.join(', '))];
     await browser.notifications.create(`${NOTIFICATION_PREFIX}${id}`, {

@@ -5,13 +5,14 @@
  * gesture), and where the browser refuses (Firefox), a notification says it and opens the popup.
  */
 import browser from 'webextension-polyfill';
+import { translator } from '../shared/translate';
 import { errorMessageKey } from '../shared/errors';
 import type { FlowState } from '../shared/state';
 
 export const OUTCOME_NOTIFICATION_PREFIX = 'flow-outcome:';
 export const POPUP_PATH = 'src/popup/index.html';
 
-const t = (key: string, substitutions?: string | string[]) => browser.i18n.getMessage(key, substitutions);
+const t = translator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
 
 /** The normal window the admin is in when a flow starts: the outcome goes back there. */
 export async function currentWindowId(): Promise<number | undefined> {

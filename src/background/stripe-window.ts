@@ -3,12 +3,13 @@
  * a second Connect, closed on Cancel, and kept to itself in Firefox.
  */
 import browser from 'webextension-polyfill';
+import type { AuthorizeUrl } from '../shared/authorize-url';
 
 let stripeWindowId: number | null = null;
 
 /** Opens Stripe's sign-in; resolves with the URL Stripe redirected to. */
 export async function launchStripeWindow(
-  url: string,
+  url: AuthorizeUrl,
   { signal, onWindow }: { signal: AbortSignal; onWindow: (windowId: number) => void },
 ): Promise<string> {
   const remember = (window: browser.Windows.Window) => {

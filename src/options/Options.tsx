@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from '../ui/browser';
 import { DEFAULT_HEALTH_CHECK_MINUTES, MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES, type ProfileState } from '../shared/state';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
+import type { MessageKey } from '../shared/translate';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/commands';
@@ -9,7 +10,7 @@ import { useStoredState } from '../ui/use-stored-state';
 
 type FormProblem = 'url-empty' | 'url-invalid' | 'url-insecure' | 'token-empty' | 'permission-refused';
 
-const problemKey: Record<FormProblem, string> = {
+const problemKey: Record<FormProblem, MessageKey> = {
   'url-empty': 'formUrlEmpty',
   'url-invalid': 'formUrlInvalid',
   'url-insecure': 'formUrlInsecure',

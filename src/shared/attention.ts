@@ -9,7 +9,7 @@ import type { Integration } from './schemas';
 export const KNOWN_ROLES = ['admin', 'standard', 'read-only'] as const;
 export const KNOWN_STATUSES = ['active', 'expired', 'revoked', 'error'] as const;
 type KnownStatus = (typeof KNOWN_STATUSES)[number];
-const isKnownStatus = (status: string): status is KnownStatus => (KNOWN_STATUSES as readonly string[]).includes(status);
+export const isKnownStatus = (status: string): status is KnownStatus => (KNOWN_STATUSES as readonly string[]).includes(status);
 
 const ATTENTION_ORDER: Record<KnownStatus, number> = { revoked: 0, expired: 1, error: 2, active: 3 };
 /** A status this release does not know is shown neutrally, among the healthy ones. */

@@ -16,8 +16,16 @@ export interface AuthorizeUrlPolicy {
   allowLoopbackStripe: boolean;
 }
 
+declare const checked: unique symbol;
+/**
+ * An authorize URL that passed `checkAuthorizeUrl`. Branded: only that function makes one, and
+ * `FlowDeps.launchWebAuthFlow` takes nothing else, so "never open an unchecked URL" is a rule the
+ * compiler enforces.
+ */
+export type AuthorizeUrl = string & { readonly [checked]: true };
+
 export interface CheckedAuthorizeUrl {
-  url: string;
+  url: AuthorizeUrl;
   state: string;
 }
 
@@ -94,5 +102,5 @@ export function checkAuthorizeUrl(candidate: string, policy: AuthorizeUrlPolicy)
   if (state.length < 16) {
     return err(appError('untrusted-authorize-url', 'state missing or too short'));
   }
-  return ok({ url: url.toString(), state });
+  return ok({ url: url.toString() as AuthorizeUrl, state });
 }

@@ -3,7 +3,7 @@
  * effect (workspace calls, the Stripe window, storage) comes in through `FlowDeps`, so the whole
  * flow runs in unit tests as it does in the service worker.
  */
-import { checkAuthorizeUrl } from './authorize-url';
+import { checkAuthorizeUrl, type AuthorizeUrl } from './authorize-url';
 import { appError, type AppError } from './errors';
 import { parseStripeRedirect } from './redirect';
 import { nextRetryDelay } from './retry';
@@ -18,7 +18,7 @@ export interface FlowDeps {
    * `identity.launchWebAuthFlow({url, interactive: true})`: the URL Stripe redirected to. Tells
    * `onWindow` which window is Stripe's, and closes that window when `signal` aborts.
    */
-  launchWebAuthFlow: (url: string, control: { signal: AbortSignal; onWindow: (windowId: number) => void }) => Promise<string>;
+  launchWebAuthFlow: (url: AuthorizeUrl, control: { signal: AbortSignal; onWindow: (windowId: number) => void }) => Promise<string>;
   /** A signal that aborts after `ms` (`AbortSignal.timeout`). */
   timeout: (ms: number) => AbortSignal;
   newId: () => string;

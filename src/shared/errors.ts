@@ -2,6 +2,8 @@
  * Every way a flow or a workspace call can fail, as a typed value. The UI maps each code to a
  * localized message (`error_<code>` in `_locales`) that says what happened and what to do.
  */
+import type { ErrorMessageKey } from './translate';
+
 export const APP_ERROR_CODES = [
   'not-configured',
   'permission-denied',
@@ -41,4 +43,4 @@ export interface AppError {
 export const appError = (code: AppErrorCode, detail?: string): AppError => (detail === undefined ? { code } : { code, detail });
 
 /** i18n message key for an error code: `window-closed` → `error_window_closed`. */
-export const errorMessageKey = (code: AppErrorCode): string => `error_${code.replaceAll('-', '_')}`;
+export const errorMessageKey = (code: AppErrorCode): ErrorMessageKey => `error_${code.replaceAll('-', '_')}` as ErrorMessageKey;

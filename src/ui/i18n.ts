@@ -1,16 +1,15 @@
 import browser from './browser';
 import { errorMessageKey, type AppError } from '../shared/errors';
+import { statusLabel as labelOf, translator, type PluralKey } from '../shared/translate';
 
 /** A localized string from `_locales`; a missing key shows itself rather than an empty label. */
-export function t(key: string, substitutions?: string | string[]): string {
-  return browser.i18n.getMessage(key, substitutions) || key;
-}
+export const t = translator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
 
 /** A count in a sentence: `<key>One` for one, `<key>` for any other number. */
-export const plural = (key: string, count: number): string => t(count === 1 ? `${key}One` : key, String(count));
+export const plural = (key: PluralKey, count: number): string => t(count === 1 ? `${key}One` : key, String(count));
 
 /** A status pill's label; a status this release does not know is named as it is, neutrally. */
-export const statusLabel = (status: string): string => browser.i18n.getMessage(`status_${status}`) || t('status_unknown', status);
+export const statusLabel = (status: string): string => labelOf(t, status);
 
 export function errorMessage(error: AppError): string {
   if (error.code === 'rate-limited' && error.retryAfterSeconds !== undefined) {

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { REDIRECT_URI } from './fixtures';
-import { checkAuthorizeUrl } from '../../src/shared/authorize-url';
+import { checkAuthorizeUrl, type AuthorizeUrl } from '../../src/shared/authorize-url';
+import type { FlowDeps } from '../../src/shared/connect-flow';
+import type { MessageKey, PluralKey } from '../../src/shared/translate';
 
 const REDIRECT = REDIRECT_URI;
 const policy = { redirectUri: REDIRECT, allowLoopbackStripe: false };
@@ -104,5 +106,15 @@ describe('checkAuthorizeUrl', () => {
     expect(checkAuthorizeUrl(emulator, { ...policy, allowLoopbackStripe: true }).ok).toBe(true);
     const remoteHttp = authorizeUrl('http://10.0.0.5:8788/oauth/authorize');
     expect(checkAuthorizeUrl(remoteHttp, { ...policy, allowLoopbackStripe: true }).ok).toBe(false);
+  });
+});
+
+describe('types that carry a check', () => {
+  it('only what checkAuthorizeUrl returns can be opened; only keys in messages.json can be translated', () => {
+    expectTypeOf<string>().not.toExtend<AuthorizeUrl>();
+    expectTypeOf<Parameters<FlowDeps['launchWebAuthFlow']>[0]>().toEqualTypeOf<AuthorizeUrl>();
+    expectTypeOf<'connectWithStripe'>().toExtend<MessageKey>();
+    expectTypeOf<'connectWithStirpe'>().not.toExtend<MessageKey>();
+    expectTypeOf<PluralKey>().toEqualTypeOf<'needAttention' | 'unreadableIntegrations'>();
   });
 });
