@@ -65,6 +65,8 @@ export default defineConfig(({ mode }) => {
     define: {
       // Loopback Stripe origins (the emulator) are trusted only outside production builds.
       __ALLOW_LOOPBACK_STRIPE__: JSON.stringify(!production),
+      // Test seams and benchmark marks (src/build-flags.d.ts): never in what admins run.
+      __TEST_HOOKS__: JSON.stringify(!production),
     },
     build: {
       // Development and test builds carry the pinned key and trust loopback: never ship them.

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  define: { __ALLOW_LOOPBACK_STRIPE__: 'true' },
+  define: { __ALLOW_LOOPBACK_STRIPE__: 'true', __TEST_HOOKS__: 'true' },
   test: {
     projects: [
       {

@@ -14,8 +14,6 @@ import { readState, saveFlow } from './storage';
 import { focusStripeWindow, launchStripeWindow } from './stripe-window';
 import { workspaceClient } from './workspace';
 
-declare const __ALLOW_LOOPBACK_STRIPE__: boolean;
-
 /** The path of `identity.getRedirectURL`, which Stripe redirects to. */
 export const REDIRECT_PATH = 'stripe';
 /** Wakes a new worker to resume a completion whose retry the stopped one was waiting for. */

@@ -6,12 +6,17 @@ import browser from 'webextension-polyfill';
 import { statusLabel, translator } from '../shared/translate';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
-import { DEFAULT_HEALTH_CHECK_MINUTES, EMPTY_HEALTH, type HealthState } from '../shared/state';
+import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
+
+/** No list yet: what a failed first check is written over. */
+const EMPTY_HEALTH: HealthState = { integrations: [], etag: null, checkedAt: 0 };
 import { POPUP_PATH } from './outcome';
 import { readState, writeState } from './storage';
 import { workspaceClient } from './workspace';
 
 export const HEALTH_ALARM = 'health-check';
+/** A test seam (test builds only): an alarm the end-to-end tests create to check now. */
+export const HEALTH_CHECK_NOW_ALARM = 'health-check-now';
 export const NOTIFICATION_PREFIX = 'integration-broken:';
 const WARNING_COLOUR = '#B45309';
 

@@ -2,34 +2,10 @@
  * Every way a flow or a workspace call can fail, as a typed value. The UI maps each code to a
  * localized message (`error_<code>` in `_locales`) that says what happened and what to do.
  */
+import type { APP_ERROR_CODES } from './error-codes';
 import type { ErrorMessageKey } from './translate';
 
-export const APP_ERROR_CODES = [
-  'not-configured',
-  'permission-denied',
-  'window-closed',
-  'cancelled',
-  'access-denied',
-  'stripe-error',
-  'state-mismatch',
-  'untrusted-authorize-url',
-  'workspace-unreachable',
-  'not-a-workspace',
-  'timeout',
-  'unauthorized',
-  'forbidden',
-  'session-expired',
-  'integration-gone',
-  'in-progress',
-  'account-mismatch',
-  'rate-limited',
-  'server-error',
-  'bad-response',
-  'rejected',
-  'interrupted',
-  'unknown',
-] as const;
-
+/** The codes themselves live in error-codes.ts: only the worker needs the list at run time. */
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];
 
 export interface AppError {

@@ -30,9 +30,6 @@ export interface HealthState {
   error?: AppError;
 }
 
-/** No list yet (or no longer): what a failed first check is written over. */
-export const EMPTY_HEALTH: HealthState = { integrations: [], etag: null, checkedAt: 0 };
-
 /** A disconnect in progress or failed (a finished one simply disappears from the list). */
 export type OperationState =
   | { kind: 'disconnect'; integrationId: string; status: 'running' }

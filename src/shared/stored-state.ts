@@ -4,7 +4,8 @@
  * older versions, and how long each key lives.
  */
 import * as v from 'valibot';
-import { APP_ERROR_CODES, type AppError } from './errors';
+import { APP_ERROR_CODES } from './error-codes';
+import type { AppError } from './errors';
 import { IntegrationSchema, MeSchema } from './schemas';
 import {
   MAX_HEALTH_CHECK_MINUTES,

@@ -52,6 +52,16 @@ describe('secrets', () => {
     }
   });
 
+  it('test seams and benchmark marks are in the development build only', async () => {
+    const hooks = ['health-check-now', 'wc:integrations-complete', 'wc:state-loaded'];
+    const found = async (dir: string) => {
+      const texts = await Promise.all((await filesUnder(dir)).filter((f) => f.endsWith('.js')).map((f) => readFile(f, 'utf8')));
+      return hooks.filter((hook) => texts.some((text) => text.includes(hook)));
+    };
+    expect(await found(join(root, 'dist/chrome-dev'))).toEqual(hooks);
+    expect(await found(productionDir)).toEqual([]);
+  });
+
   it('the production manifest asks for the least it needs, and has no development key', async () => {
     const manifest = JSON.parse(await readFile(join(productionDir, 'manifest.json'), 'utf8'));
     expect(manifest.key).toBeUndefined();

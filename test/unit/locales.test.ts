@@ -5,7 +5,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ERROR_CODES, errorMessageKey } from '../../src/shared/errors';
+import { APP_ERROR_CODES } from '../../src/shared/error-codes';
+import { errorMessageKey } from '../../src/shared/errors';
 import { KNOWN_ROLES, KNOWN_STATUSES } from '../../src/shared/attention';
 
 const root = resolve(import.meta.dirname, '../..');

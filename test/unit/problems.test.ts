@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { appError, APP_ERROR_CODES, type AppErrorCode } from '../../src/shared/errors';
+import { APP_ERROR_CODES } from '../../src/shared/error-codes';
+import { appError, type AppErrorCode } from '../../src/shared/errors';
 import { classifyProblem, PROBLEM_CODES, statusMeaning, type WorkspaceCall } from '../../src/shared/problems';
 import { isRetryable } from '../../src/shared/retry';
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkAuthorizeUrl } from '../../src/shared/authorize-url';
-import { APP_ERROR_CODES } from '../../src/shared/errors';
+import { APP_ERROR_CODES } from '../../src/shared/error-codes';
 import { parseCommand } from '../../src/shared/commands';
 import { parseStripeRedirect } from '../../src/shared/redirect';
 import { createWorkspaceApi, parseRetryAfter, parseWorkspaceUrl } from '../../src/shared/workspace-api';
