@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { optionsFromEnv } from '../server/src/config';
 import { startReferenceServer } from '../server/src/index';
 // @ts-expect-error plain ESM script without types
 import { ensureBrowser } from './browsers.mjs';
@@ -21,9 +22,7 @@ execFileSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 
 });
 
 const server = await startReferenceServer({
-  dataDir: resolve(root, env.DATA_DIR ?? '.data/workspace'),
-  port: Number(env.PORT ?? 8787),
-  emulator: { port: Number(env.EMULATOR_PORT ?? 8788) },
+  ...optionsFromEnv(env, root),
   // The demo: "Breaking things on purpose" in the README works against it.
   testControls: true,
 });

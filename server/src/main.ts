@@ -6,28 +6,11 @@
  * EMULATOR_PORT (8788), EMULATOR_CODE_TTL_SECONDS (300), ADMIN_TOKEN, STANDARD_TOKEN,
  * STRIPE_WEBHOOK_SECRET (real Stripe), WORKSPACE_TEST_CONTROLS=1 (the /__test endpoints).
  */
-import { resolve } from 'node:path';
+import { optionsFromEnv } from './config';
 import { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from './model';
 import { startReferenceServer } from './index';
 
-const env = process.env;
-const numberFrom = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
-
-const server = await startReferenceServer({
-  dataDir: resolve(env.DATA_DIR ?? '.data/workspace'),
-  port: numberFrom(env.PORT, 8787),
-  host: env.HOST ?? '127.0.0.1',
-  ...(env.STRIPE_SECRET_KEY ? { stripeSecretKey: env.STRIPE_SECRET_KEY } : {}),
-  ...(env.STRIPE_CLIENT_ID ? { stripeClientId: env.STRIPE_CLIENT_ID } : {}),
-  ...(env.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
-  testControls: env.WORKSPACE_TEST_CONTROLS === '1',
-  emulator: {
-    port: numberFrom(env.EMULATOR_PORT, 8788),
-    codeTtlSeconds: numberFrom(env.EMULATOR_CODE_TTL_SECONDS, 300),
-  },
-  ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
-  ...(env.STANDARD_TOKEN ? { standardToken: env.STANDARD_TOKEN } : {}),
-});
+const server = await startReferenceServer(optionsFromEnv(process.env));
 
 // One machine-readable line first (scripts read it), then words for people.
 console.log(JSON.stringify({ ready: true, workspaceUrl: server.url, emulatorUrl: server.emulator?.url ?? null }));
