@@ -1,5 +1,5 @@
 /**
- * Message keys, typed from `public/_locales/en/messages.json`: `t('typo')` does not compile. The
+ * Message keys, typed from `public/_locales/en/messages.json`: a key with a typo does not compile. The
  * pages and the worker each pass their own `getMessage` (the pages load the polyfill their way).
  */
 import { isKnownStatus } from './attention';
