@@ -4,9 +4,9 @@
  * moz-extension: origin.
  */
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { GECKO_ID } from './extension-ids';
 
 export const FIREFOX_EXTENSION_UUID = '6f2c3c0e-8a4b-4c1e-9d2a-0b1c2d3e4f50';
-export const GECKO_ID = 'workspace-connect@workspace-connect.dev';
 
 export async function launchFirefoxWithExtension(options: {
   executablePath: string;

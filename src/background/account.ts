@@ -33,7 +33,7 @@ export function createAccount(deps: AccountDeps): Account {
       await writeState({ profile: { status: 'failed', error: client.error, checkedAt: Date.now() } });
       return { ok: false, error: client.error };
     }
-    const me = await client.api.getMe();
+    const me = await client.value.getMe();
     await writeState({
       profile: me.ok
         ? { status: 'ready', me: me.value, checkedAt: Date.now() }

@@ -94,7 +94,7 @@ export function createFlowRunner({ afterFlow }: FlowRunnerDeps): FlowRunner {
   async function resumeOrReport(flow: RunningFlow): Promise<FlowState> {
     if (flow.phase === 'completing') {
       const client = await workspaceClient((await readState()).settings);
-      if (client.ok) return finishCompletion(flow, flowDeps(client.api));
+      if (client.ok) return finishCompletion(flow, flowDeps(client.value));
     }
     if (flow.phase === 'authorizing' && flow.windowId !== undefined) {
       await browser.windows.remove(flow.windowId).catch(() => undefined);
@@ -131,7 +131,7 @@ export function createFlowRunner({ afterFlow }: FlowRunnerDeps): FlowRunner {
         const { settings } = await readState();
         const client = await workspaceClient(settings);
         if (!client.ok) return reportFailure(request, client.error);
-        const deps = flowDeps(client.api);
+        const deps = flowDeps(client.value);
         return runConnectFlow(request, { ...deps, save: (state) => deps.save(state).finally(stored) }, cancel);
       }, currentWindowId());
       await Promise.race([firstSave, flow]);

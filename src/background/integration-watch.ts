@@ -36,7 +36,7 @@ async function runHealthCheck(): Promise<void> {
   const { settings, health } = await readState();
   const client = await workspaceClient(settings);
   if (!client.ok) return;
-  const answer = await client.api.listIntegrations(health?.etag ?? null);
+  const answer = await client.value.listIntegrations(health?.etag ?? null);
   if (!answer.ok) {
     if (health?.error?.code !== answer.error.code) {
       await writeState({ health: { ...(health ?? EMPTY_HEALTH), error: answer.error } });

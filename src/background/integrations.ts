@@ -34,7 +34,7 @@ export function createIntegrations({ checkHealth, showBadge }: IntegrationsDeps)
       const client = await workspaceClient(settings);
       if (!client.ok) return { ok: false, error: client.error };
       await writeState({ operation: { kind: 'disconnect', integrationId, status: 'running' } });
-      const answer = await client.api.deleteIntegration(integrationId);
+      const answer = await client.value.deleteIntegration(integrationId);
       if (!answer.ok) {
         await writeState({ operation: { kind: 'disconnect', integrationId, status: 'failed', error: answer.error } });
         // Removed meanwhile (by a colleague, say): what the admin wanted, and the row must go.

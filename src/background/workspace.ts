@@ -1,28 +1,29 @@
 import browser from 'webextension-polyfill';
 import { appError, type AppError } from '../shared/errors';
 import type { WorkspaceCall } from '../shared/problems';
+import { err, ok, type Result } from '../shared/result';
 import type { Settings } from '../shared/state';
 import { readState, writeState } from './storage';
 import { createWorkspaceApi, originPattern, parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
 
-export type WorkspaceClient = { ok: true; api: WorkspaceApi } | { ok: false; error: AppError };
+/** The one result shape (shared/result.ts): the client, or why there is none. */
+export type WorkspaceClient = Result<WorkspaceApi, AppError>;
 
 /** The workspace client, once the admin has configured it and granted its origin. */
 export async function workspaceClient(settings: Settings | undefined): Promise<WorkspaceClient> {
-  if (!settings || settings.token === '') return { ok: false, error: appError('not-configured') };
+  if (!settings || settings.token === '') return err(appError('not-configured'));
   const url = parseWorkspaceUrl(settings.workspaceUrl);
-  if (!url.ok) return { ok: false, error: appError('not-configured', url.error) };
+  if (!url.ok) return err(appError('not-configured', url.error));
   const granted = await browser.permissions.contains({ origins: [originPattern(url.value)] });
-  if (!granted) return { ok: false, error: appError('permission-denied') };
-  return {
-    ok: true,
-    api: createWorkspaceApi({
+  if (!granted) return err(appError('permission-denied'));
+  return ok(
+    createWorkspaceApi({
       baseUrl: url.value.href,
       token: settings.token,
       language: browser.i18n.getMessage('localeCode'),
       onFailure: followProfile,
     }),
-  };
+  );
 }
 
 /**

@@ -2,10 +2,12 @@
  * Every failure class, end to end: the workspace or Stripe fails on purpose (fault injection on
  * the reference server, planned redirects on the emulator) and the popup says what happened.
  */
+import { DEVELOPMENT_REDIRECT_URI } from '../../scripts/extension-ids';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   clickConnect,
   configureWorkspace,
+  DEMO_ADMIN_TOKEN,
   extensionStorage,
   injectFault,
   openPopup,
@@ -74,8 +76,8 @@ describe('every failure says what happened (Chromium)', () => {
     const session = (await (
       await fetch(`${world.server.url}/api/v1/connect-sessions`, {
         method: 'POST',
-        headers: { Authorization: 'Bearer wc_demo_admin_token', 'Content-Type': 'application/json' },
-        body: JSON.stringify({ provider: 'stripe', redirectUri: 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe' }),
+        headers: { Authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ provider: 'stripe', redirectUri: DEVELOPMENT_REDIRECT_URI }),
       })
     ).json()) as { id: string; authorizeUrl: string; expiresAt: string };
     const tampered = tamper(new URL(session.authorizeUrl)).toString();

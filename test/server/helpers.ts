@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { startReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
 
-export const REDIRECT_URI = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+export { DEVELOPMENT_REDIRECT_URI as REDIRECT_URI } from '../../scripts/extension-ids';
 
 export async function startTestServer(options: Partial<ReferenceServerOptions> = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'wc-server-')));

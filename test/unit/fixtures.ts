@@ -1,6 +1,6 @@
 import type { Integration } from '../../src/shared/schemas';
 
-export const REDIRECT_URI = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+export { DEVELOPMENT_REDIRECT_URI as REDIRECT_URI } from '../../scripts/extension-ids';
 
 /** A valid integration as the workspace answers it; override what a test is about. */
 export function integrationFixture(overrides: Partial<Integration> = {}): Integration {

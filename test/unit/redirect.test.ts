@@ -1,7 +1,8 @@
+import { REDIRECT_URI } from './fixtures';
 import { describe, expect, it } from 'vitest';
 import { parseStripeRedirect } from '../../src/shared/redirect';
 
-const redirectUri = 'https://bphafeaaifjipcafibonkolcgimildpk.chromiumapp.org/stripe';
+const redirectUri = REDIRECT_URI;
 const expected = { redirectUri, state: 'state-0123456789abcdef' };
 
 describe('parseStripeRedirect', () => {
