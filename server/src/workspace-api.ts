@@ -364,7 +364,8 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   /** Test and demo controls: each break happens the way it does with real Stripe. */
   async function testRoute(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
-    if (method === 'GET' && path === '/__test/requests') return sendJson(res, 200, { requests: requestLog });
+    // `inFlight`: API requests still being handled (a delayed one whose client went away included).
+    if (method === 'GET' && path === '/__test/requests') return sendJson(res, 200, { requests: requestLog, inFlight });
     if (method === 'DELETE' && path === '/__test/requests') {
       requestLog.length = 0;
       res.writeHead(204);
@@ -437,6 +438,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
   }
 
   const requestLog: Array<{ method: string; path: string; status: number; at: string }> = [];
+  let inFlight = 0;
   const faults = createFaultInjector();
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
@@ -481,14 +483,18 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
         if (requestLog.length > 1000) requestLog.shift();
       });
     }
+    const counted = options.testControls && !path.startsWith('/__test/');
+    if (counted) inFlight += 1;
     try {
-      if (options.testControls && !path.startsWith('/__test/') && (await faults.apply(req, res, path))) return;
+      if (counted && (await faults.apply(req, res, path))) return;
       await route(req, res, path);
     } catch (error) {
       if (res.headersSent) return void res.destroy();
       if (error instanceof HttpError) return sendProblem(res, error);
       console.error(error);
       sendProblem(res, new HttpError(500, 'internal_error', 'Internal server error'));
+    } finally {
+      if (counted) inFlight -= 1;
     }
   };
 }

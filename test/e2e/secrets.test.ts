@@ -97,9 +97,9 @@ describe('secrets', () => {
       const options = await configureWorkspace(world);
       await options.locator('label.checkbox input').click();
       await options.keyboard.press('Enter');
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const local = await options.evaluate(() => chrome.storage.local.get('settings'));
-      expect(local.settings as { token: string; rememberToken: boolean }).toMatchObject({ token: '', rememberToken: false });
+      await expect
+        .poll(async () => (await options.evaluate(() => chrome.storage.local.get('settings'))).settings, { timeout: 15_000, interval: 100 })
+        .toMatchObject({ token: '', rememberToken: false });
       const session = await options.evaluate(() => chrome.storage.session.get('sessionToken'));
       expect(session.sessionToken).toBe(DEMO_ADMIN_TOKEN);
       // It still works for this session.

@@ -288,6 +288,12 @@ export async function breakIntegration(world: World, integrationId: string, how:
   return response.json() as Promise<Record<string, unknown>>;
 }
 
+/** How many API requests the workspace is still handling (a delayed one whose client went away included). */
+export async function requestsInFlight(world: World): Promise<number> {
+  const response = await fetch(`${world.server.url}/__test/requests`);
+  return ((await response.json()) as { inFlight: number }).inFlight;
+}
+
 export async function requestLog(world: World): Promise<Array<{ method: string; path: string; status: number }>> {
   const response = await fetch(`${world.server.url}/__test/requests`);
   return ((await response.json()) as { requests: Array<{ method: string; path: string; status: number }> }).requests;
