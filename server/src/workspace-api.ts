@@ -4,13 +4,14 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BreakRequest, CompletionRequest, ConnectSessionRequest, FaultRequest, parseBody, SeedRequest, type Completion } from './requests';
 import { HttpError, problemBody, readBody, readJsonBody, sendJson, sendProblem, sendProblemBody } from './http';
 import type { ConnectSession, Integration, StoredIntegration, User, WorkspaceData } from './model';
 import { describeProblem, pickLanguage, type IntegrationProblem, type Language } from './reasons';
 import type { DurableStore } from './store';
 import { EXTENSION_REDIRECT_URI } from './stripe-emulator';
 import type { StripeGateway } from './stripe-gateway';
-import { createFaultInjector, type Fault } from './faults';
+import { createFaultInjector } from './faults';
 
 export interface WorkspaceApiOptions {
   store: DurableStore<WorkspaceData>;
@@ -79,11 +80,11 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
 
   async function createSession(user: User, body: unknown, res: ServerResponse) {
     requireAdmin(user);
-    const input = body as { provider?: unknown; redirectUri?: unknown; integrationId?: unknown };
+    const input = parseBody(ConnectSessionRequest, body);
     if (input.provider !== 'stripe') {
       throw new HttpError(422, 'unsupported_provider', 'Unsupported provider', 'provider must be "stripe".');
     }
-    if (typeof input.redirectUri !== 'string' || !EXTENSION_REDIRECT_URI.test(input.redirectUri)) {
+    if (!EXTENSION_REDIRECT_URI.test(input.redirectUri)) {
       throw new HttpError(
         422,
         'invalid_redirect_uri',
@@ -93,7 +94,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     }
     let integrationId: string | null = null;
     if (input.integrationId !== undefined) {
-      if (typeof input.integrationId !== 'string' || !store.read().integrations.some((i) => i.id === input.integrationId)) {
+      if (!store.read().integrations.some((i) => i.id === input.integrationId)) {
         throw new HttpError(404, 'integration_not_found', 'Integration not found');
       }
       integrationId = input.integrationId;
@@ -140,7 +141,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
         'Send an Idempotency-Key header of 8 to 255 characters.',
       );
     }
-    const body = (await readJsonBody(req)) as Record<string, unknown>;
+    const body = parseBody(CompletionRequest, await readJsonBody(req));
     // A retry that overlaps its own first attempt (the client gave up waiting, say) is told to come
     // back shortly rather than queued: the first attempt's answer is then replayed.
     const flightKey = `${user.id}:${key}`;
@@ -165,7 +166,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     user: User,
     sessionId: string,
     key: string,
-    body: Record<string, unknown>,
+    body: Completion,
     req: IncomingMessage,
     res: ServerResponse,
   ) {
@@ -191,7 +192,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     user: User,
     sessionId: string,
     key: string,
-    body: Record<string, unknown>,
+    body: Completion,
     language: Language,
   ): Promise<{ status: number; body: unknown }> {
     const replay = store.read().idempotency[key];
@@ -207,9 +208,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     if (Date.parse(session.expiresAt) <= now()) {
       throw new HttpError(410, 'session_expired', 'Connect session expired', 'Start the connection again.');
     }
-    if (typeof body.state !== 'string' && typeof body.error !== 'string') {
-      throw new HttpError(400, 'state_mismatch', 'State missing', 'The answer carries no state.');
-    }
+    // A grant always carries its state (the schema requires it); a denial may not.
     if (body.state !== undefined && body.state !== session.state) {
       throw new HttpError(400, 'state_mismatch', 'State mismatch', 'The state does not belong to this connect session.');
     }
@@ -222,11 +221,11 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     };
     const remember = (status: number, answer: unknown) => store.update((data) => recordAnswer(data, status, answer));
 
-    if (typeof body.error === 'string') {
+    if ('error' in body) {
       await remember(204, null);
       return { status: 204, body: null };
     }
-    if (typeof body.code !== 'string' || !/^ac_\w+$/.test(body.code)) {
+    if (!/^ac_\w+$/.test(body.code)) {
       throw new HttpError(422, 'invalid_code', 'Invalid authorization code');
     }
 
@@ -373,7 +372,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     }
     if (path === '/__test/faults') {
       if (method === 'POST') {
-        faults.arm((await readJsonBody(req)) as Fault);
+        faults.arm(parseBody(FaultRequest, await readJsonBody(req)));
         return sendJson(res, 201, { faults: faults.list() });
       }
       if (method === 'DELETE') {
@@ -385,7 +384,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     }
     if (method === 'POST' && path === '/__test/integrations/seed') {
       // Benchmarks: many integrations at once, a mix of healthy and broken ones.
-      const { count = 10 } = (await readJsonBody(req)) as { count?: number };
+      const { count = 10 } = parseBody(SeedRequest, await readJsonBody(req));
       await store.update((data) => {
         for (let n = 0; n < count; n++) {
           const broken = n % 10 === 0;
@@ -410,7 +409,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
     const integration = store.read().integrations.find((i) => i.id === integrationId);
     if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
     if (action === 'break') {
-      const how = ((await readJsonBody(req)) as { how?: string }).how;
+      const { how } = parseBody(BreakRequest, await readJsonBody(req));
       if (how === 'revoked') {
         // The merchant disconnects in Stripe; Stripe tells us through the webhook.
         await emulatorControl(integration.stripeAccountId, 'disconnect');
@@ -418,12 +417,10 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
         // The tokens stop working (as after a reused code); the next sync finds out.
         await emulatorControl(integration.stripeAccountId, 'revoke-tokens');
         await syncIntegration(integrationId);
-      } else if (how === 'error') {
+      } else {
         await emulatorControl(integration.stripeAccountId, 'fail-api');
         await syncIntegration(integrationId);
         await emulatorControl(integration.stripeAccountId, 'restore-api');
-      } else {
-        throw new HttpError(422, 'invalid_break', 'how must be revoked, expired or error');
       }
       return sendJson(
         res,

@@ -61,3 +61,11 @@ export async function expectContract(method: string, pathTemplate: string, respo
   expect(valid).toBe(true);
   return body;
 }
+
+/** The request body schema the contract documents for an operation, compiled. */
+export function documentedRequest(method: string, pathTemplate: string): (body: unknown) => boolean {
+  const operation = openapi.paths?.[pathTemplate]?.[method.toLowerCase()];
+  const schema = operation.requestBody.content['application/json'].schema as object;
+  const validate = ajv.compile(absolutize(schema) as object);
+  return (body) => validate(body);
+}
