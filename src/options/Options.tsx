@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from '../ui/browser';
 import { DEFAULT_HEALTH_CHECK_MINUTES, MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES, type ProfileState } from '../shared/state';
+import { parseCommand } from '../shared/commands';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
 import type { MessageKey } from '../shared/translate';
 import { ErrorDetails } from '../ui/ErrorDetails';
@@ -165,13 +166,16 @@ function HealthInterval({ minutes }: { minutes: number }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const onSubmit = async (event: Event) => {
     event.preventDefault();
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < MIN_HEALTH_CHECK_MINUTES || parsed > MAX_HEALTH_CHECK_MINUTES) {
+    // The command's own schema says what an interval may be: one rule, here and in the worker.
+    const command = parseCommand({ type: 'set-health-interval', minutes: value.trim() === '' ? NaN : Number(value) });
+    if (command?.type !== 'set-health-interval') {
       setMessage({ ok: false, text: t('formIntervalInvalid') });
       return;
     }
-    const reply = await sendCommand({ type: 'set-health-interval', minutes: parsed });
-    setMessage(reply.ok ? { ok: true, text: t('healthIntervalSaved', String(parsed)) } : { ok: false, text: errorMessage(reply.error) });
+    const reply = await sendCommand(command);
+    setMessage(
+      reply.ok ? { ok: true, text: t('healthIntervalSaved', String(command.minutes)) } : { ok: false, text: errorMessage(reply.error) },
+    );
   };
   return (
     <form onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby="health-heading">
