@@ -3,6 +3,7 @@
  * reference workspace uses, answering the `stripe` package as Stripe would. Authorization codes are
  * single-use and expire; reusing one revokes the tokens issued with it, as at Stripe.
  */
+import { EXTENSION_REDIRECT_URI } from './redirect-uri';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -52,9 +53,6 @@ export const DEFAULT_ACCOUNTS: EmulatedAccount[] = [
     livemode: false,
   },
 ];
-
-/** Redirect URIs a browser extension's identity API can receive. */
-export const EXTENSION_REDIRECT_URI = /^https:\/\/([a-p]{32}\.chromiumapp\.org|[0-9a-f]{40}\.extensions\.allizom\.org)\/[\w\-./]*$/;
 
 interface IssuedCode {
   accountId: string;

@@ -2,6 +2,7 @@
  * The workspace's side of Stripe Connect, through the official `stripe` package: the same calls
  * go to the emulator or to real Stripe, depending only on where the client points.
  */
+import { err, ok, type Result } from '../../src/shared/result';
 import Stripe from 'stripe';
 
 export interface StripeConnectConfig {
@@ -13,7 +14,12 @@ export interface StripeConnectConfig {
   webhookSecret?: string;
 }
 
-export type SyncOutcome = { ok: true } | { ok: false; kind: 'access_lost' | 'error'; message: string };
+export interface SyncFailure {
+  kind: 'access_lost' | 'error';
+  message: string;
+}
+/** The project's one result shape (src/shared/result.ts). */
+export type SyncOutcome = Result<null, SyncFailure>;
 
 export interface StripeEvent {
   type: string;
@@ -34,7 +40,7 @@ export interface StripeGateway {
   /** Where the admin's browser is sent to authorize. */
   authorizeBase: string;
   clientId: string;
-  exchangeCode(code: string): Promise<{ ok: true; grant: StripeGrant } | { ok: false; failure: ExchangeFailure }>;
+  exchangeCode(code: string): Promise<Result<StripeGrant, ExchangeFailure>>;
   accountName(stripeUserId: string): Promise<string>;
   deauthorize(stripeUserId: string): Promise<void>;
   /** One sync step: read the connected account's balance with the platform key. */
@@ -68,25 +74,22 @@ export function createStripeGateway(config: StripeConnectConfig): StripeGateway 
       try {
         const answer = await stripe.oauth.token({ grant_type: 'authorization_code', code });
         if (!answer.stripe_user_id || !answer.access_token) {
-          return { ok: false, failure: { kind: 'stripe', message: 'token answer without account' } };
+          return err({ kind: 'stripe', message: 'token answer without account' });
         }
-        return {
-          ok: true,
-          grant: {
-            stripeUserId: answer.stripe_user_id,
-            accessToken: answer.access_token,
-            refreshToken: answer.refresh_token ?? null,
-            scope: answer.scope ?? 'read_only',
-            livemode: answer.livemode ?? false,
-          },
-        };
+        return ok({
+          stripeUserId: answer.stripe_user_id,
+          accessToken: answer.access_token,
+          refreshToken: answer.refresh_token ?? null,
+          scope: answer.scope ?? 'read_only',
+          livemode: answer.livemode ?? false,
+        });
       } catch (error) {
         const e = error as { type?: string; code?: string; message?: string; raw?: { error?: string } };
         const message = e.message ?? String(error);
         if (e.code === 'invalid_grant' || e.raw?.error === 'invalid_grant' || e.type === 'StripeInvalidGrantError') {
-          return { ok: false, failure: { kind: 'invalid_grant', message } };
+          return err({ kind: 'invalid_grant', message });
         }
-        return { ok: false, failure: { kind: 'stripe', message } };
+        return err({ kind: 'stripe', message });
       }
     },
 
@@ -102,15 +105,15 @@ export function createStripeGateway(config: StripeConnectConfig): StripeGateway 
     async sync(stripeUserId) {
       try {
         await stripe.balance.retrieve({}, { stripeAccount: stripeUserId });
-        return { ok: true };
+        return ok(null);
       } catch (error) {
         const e = error as { code?: string; statusCode?: number; message?: string };
         const message = e.message ?? String(error);
         // Revoked access shows up as account_invalid (or an authentication error) on the next call.
         if (e.code === 'account_invalid' || e.statusCode === 401 || e.statusCode === 403) {
-          return { ok: false, kind: 'access_lost', message };
+          return err({ kind: 'access_lost', message });
         }
-        return { ok: false, kind: 'error', message };
+        return err({ kind: 'error', message });
       }
     },
 

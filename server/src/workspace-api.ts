@@ -9,7 +9,7 @@ import { HttpError, problemBody, readBody, readJsonBody, sendJson, sendProblem, 
 import type { ConnectSession, Integration, StoredIntegration, User, WorkspaceData } from './model';
 import { describeProblem, pickLanguage, type IntegrationProblem, type Language } from './reasons';
 import type { DurableStore } from './store';
-import { EXTENSION_REDIRECT_URI } from './stripe-emulator';
+import { EXTENSION_REDIRECT_URI } from './redirect-uri';
 import type { StripeGateway } from './stripe-gateway';
 import { createFaultInjector } from './faults';
 
@@ -231,7 +231,7 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
 
     const exchanged = await stripe.exchangeCode(body.code);
     if (!exchanged.ok) {
-      if (exchanged.failure.kind === 'invalid_grant') {
+      if (exchanged.error.kind === 'invalid_grant') {
         throw new HttpError(
           410,
           'authorization_expired',
@@ -239,9 +239,9 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
           'Stripe no longer accepts this authorization code. Start the connection again.',
         );
       }
-      throw new HttpError(502, 'stripe_error', 'Stripe error', exchanged.failure.message);
+      throw new HttpError(502, 'stripe_error', 'Stripe error', exchanged.error.message);
     }
-    const grant = exchanged.grant;
+    const grant = exchanged.value;
     const current = store.read();
 
     if (session.integrationId) {
@@ -338,8 +338,8 @@ export function createWorkspaceHandler(options: WorkspaceApiOptions) {
       // A sync that works again clears a sync error; revoked or expired access needs the admin.
       const recovered = integration.status === 'error';
       await setHealth(byId, recovered ? 'active' : integration.status, recovered ? null : integration.problem, true);
-    } else if (outcome.kind === 'access_lost') await setHealth(byId, 'expired', { code: 'expired' });
-    else await setHealth(byId, 'error', { code: 'sync_failed', detail: outcome.message });
+    } else if (outcome.error.kind === 'access_lost') await setHealth(byId, 'expired', { code: 'expired' });
+    else await setHealth(byId, 'error', { code: 'sync_failed', detail: outcome.error.message });
     return store.read().integrations.find(byId)!;
   }
 
