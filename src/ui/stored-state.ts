@@ -1,16 +1,19 @@
 /**
  * The one way pages follow what the service worker stored: `watchStoredState`. It reads once,
  * then applies every `storage.onChanged`; and because Firefox has been seen to miss `onChanged` for
- * a page (one whose window lost focus to Stripe's), it also reads back, itself, after each command
- * the page sent (`sendCommand` tells it) and every second while a flow runs. Pages never read
- * storage any other way. Unchanged state publishes nothing, so nothing re-renders.
+ * a page (one whose window lost focus to Stripe's, and now and then a page in front), it also reads
+ * back, itself: after each command the page sent (`sendCommand` tells it), every second while a
+ * flow runs, and every five seconds otherwise while the page is visible, so a missed event costs
+ * at most that. Pages never read storage any other way. Unchanged state publishes nothing, so
+ * nothing re-renders.
  */
 import type { Storage } from 'webextension-polyfill';
 import browser from './browser';
 import { isFlowRunning, STORAGE_KEYS, type StoredState } from '../shared/state';
 
-/** While a flow runs, how often the stored state is read back. */
+/** How often the stored state is read back: while a flow runs, and otherwise while visible. */
 const FLOW_READ_BACK_MS = 1000;
+const IDLE_READ_BACK_MS = 5000;
 
 /** The watchers of this page, each re-reading storage when asked. */
 const watchers = new Set<() => void>();
@@ -29,6 +32,9 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
   let loaded = false;
   let current: StoredState | null = null;
   let flowTimer: ReturnType<typeof setInterval> | undefined;
+  const idleTimer = setInterval(() => {
+    if (document.visibilityState === 'visible') reread();
+  }, IDLE_READ_BACK_MS);
 
   const publish = (next: StoredState) => {
     current = next;
@@ -73,6 +79,7 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
     alive = false;
     watchers.delete(reread);
     if (flowTimer !== undefined) clearInterval(flowTimer);
+    clearInterval(idleTimer);
     browser.storage.onChanged.removeListener(onChanged);
   };
 }

@@ -28,9 +28,12 @@ const starting = { phase: 'starting', flowId: 'f', kind: 'connect', startedAt: 1
 
 beforeEach(() => {
   fakeBrowser.reset();
+  // The page is shown (the node test environment has no document).
+  vi.stubGlobal('document', { visibilityState: 'visible' });
 });
 afterEach(() => {
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 describe('watchStoredState', () => {
@@ -78,6 +81,23 @@ describe('watchStoredState', () => {
     await fakeBrowser.storage.local.set({ notified: ['after the flow'] });
     await new Promise((resolve) => setTimeout(resolve, 1300));
     expect(calls.seen).toHaveLength(count); // no flow, no more polling
+    stop();
+  });
+
+  it('with change events missing and no flow, a visible page still shows a change within five seconds; a hidden one waits', async () => {
+    vi.spyOn(fakeBrowser.storage.onChanged, 'addListener').mockImplementation(() => undefined);
+    vi.useFakeTimers();
+    const { watcher } = await load();
+    const calls = recorder();
+    const stop = watcher.watchStoredState(calls.listener);
+    await vi.advanceTimersByTimeAsync(10);
+    await fakeBrowser.storage.local.set({ notified: ['written by a health check'] });
+    vi.stubGlobal('document', { visibilityState: 'hidden' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.seen.some((s) => s.notified?.[0] === 'written by a health check')).toBe(false);
+    vi.stubGlobal('document', { visibilityState: 'visible' });
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(calls.seen.some((s) => s.notified?.[0] === 'written by a health check')).toBe(true);
     stop();
   });
 });
