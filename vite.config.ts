@@ -3,7 +3,7 @@ import preact from '@preact/preset-vite';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import baseManifest from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
-import { DEVELOPMENT_KEY, GECKO_ID } from './scripts/extension-ids';
+import { DEVELOPMENT_KEY, GECKO_ID } from './scripts/extension-ids.ts';
 
 export default defineConfig(({ mode }) => {
   // One source, two targets: `WC_BROWSER=firefox` builds the Firefox variant.
