@@ -7,7 +7,7 @@ import { appError } from '../shared/errors';
 import { IDLE } from '../shared/state';
 import { parseWorkspaceUrl } from '../shared/workspace-api';
 import { clearStateFor, readState, writeState } from './storage';
-import { workspaceClient } from './workspace';
+import { currentWorkspaceClient } from './workspace';
 
 export interface AccountDeps {
   isFlowRunning: () => boolean;
@@ -26,9 +26,8 @@ export interface Account {
 
 export function createAccount(deps: AccountDeps): Account {
   async function checkProfile(): Promise<CommandReply> {
-    const { settings } = await readState();
     await writeState({ profile: { status: 'checking' } });
-    const client = await workspaceClient(settings);
+    const client = await currentWorkspaceClient();
     if (!client.ok) {
       await writeState({ profile: { status: 'failed', error: client.error, checkedAt: Date.now() } });
       return { ok: false, error: client.error };

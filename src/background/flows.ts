@@ -12,7 +12,7 @@ import type { WorkspaceApi } from '../shared/workspace-api';
 import { bringOutcomeToAdmin, currentWindowId } from './outcome';
 import { readState, saveFlow } from './storage';
 import { focusStripeWindow, launchStripeWindow } from './stripe-window';
-import { workspaceClient } from './workspace';
+import { currentWorkspaceClient } from './workspace';
 
 /** The path of `identity.getRedirectURL`, which Stripe redirects to. */
 export const REDIRECT_PATH = 'stripe';
@@ -93,7 +93,7 @@ export function createFlowRunner({ afterFlow }: FlowRunnerDeps): FlowRunner {
 
   async function resumeOrReport(flow: RunningFlow): Promise<FlowState> {
     if (flow.phase === 'completing') {
-      const client = await workspaceClient((await readState()).settings);
+      const client = await currentWorkspaceClient();
       if (client.ok) return finishCompletion(flow, flowDeps(client.value));
     }
     if (flow.phase === 'authorizing' && flow.windowId !== undefined) {
@@ -115,6 +115,12 @@ export function createFlowRunner({ afterFlow }: FlowRunnerDeps): FlowRunner {
     await claim(() => resumeOrReport(flow));
   }
 
+  async function stop(): Promise<void> {
+    if (!running) return;
+    running.cancel.abort();
+    await running.flow;
+  }
+
   async function focus(): Promise<CommandReply> {
     await focusStripeWindow();
     return { ok: true };
@@ -128,8 +134,7 @@ export function createFlowRunner({ afterFlow }: FlowRunnerDeps): FlowRunner {
       let stored!: () => void;
       const firstSave = new Promise<void>((resolve) => (stored = resolve));
       const flow = claim(async (cancel) => {
-        const { settings } = await readState();
-        const client = await workspaceClient(settings);
+        const client = await currentWorkspaceClient();
         if (!client.ok) return reportFailure(request, client.error);
         const deps = flowDeps(client.value);
         return runConnectFlow(request, { ...deps, save: (state) => deps.save(state).finally(stored) }, cancel);
@@ -144,23 +149,15 @@ export function createFlowRunner({ afterFlow }: FlowRunnerDeps): FlowRunner {
      * grant is delivered instead; a flow this worker lost is reported as interrupted.
      */
     async cancel() {
-      if (running) {
-        running.cancel.abort();
-        await running.flow;
-      } else {
-        await recoverInterrupted();
-      }
+      if (running) await stop();
+      else await recoverInterrupted();
       return { ok: true };
     },
     async dismiss() {
       if (!running) await saveFlow(IDLE);
       return { ok: true };
     },
-    async stop() {
-      if (!running) return;
-      running.cancel.abort();
-      await running.flow;
-    },
+    stop,
     isRunning: () => running !== null,
     recoverInterrupted,
   };

@@ -2,7 +2,7 @@
 import type { CommandReply } from '../shared/commands';
 import type { Integration } from '../shared/schemas';
 import { clearState, readState, writeState } from './storage';
-import { workspaceClient } from './workspace';
+import { currentWorkspaceClient } from './workspace';
 
 export interface IntegrationsDeps {
   checkHealth: () => Promise<void>;
@@ -30,8 +30,7 @@ export function createIntegrations({ checkHealth, showBadge }: IntegrationsDeps)
   return {
     forget,
     async disconnect(integrationId) {
-      const { settings } = await readState();
-      const client = await workspaceClient(settings);
+      const client = await currentWorkspaceClient();
       if (!client.ok) return { ok: false, error: client.error };
       await writeState({ operation: { kind: 'disconnect', integrationId, status: 'running' } });
       const answer = await client.value.deleteIntegration(integrationId);

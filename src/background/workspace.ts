@@ -26,6 +26,9 @@ export async function workspaceClient(settings: Settings | undefined): Promise<W
   );
 }
 
+/** The client for the settings stored now. */
+export const currentWorkspaceClient = async (): Promise<WorkspaceClient> => workspaceClient((await readState()).settings);
+
 /**
  * The profile shown follows the last answer: a token refused by any call signs the admin out
  * (the popup then offers the settings), whatever the profile said before.
