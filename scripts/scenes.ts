@@ -86,6 +86,15 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
   };
 
+  /** The popup of an admin whose workspace lists `list`, while a flow is in this phase. */
+  const flowScene = (name: string, flow: Record<string, unknown>, list: unknown[], act?: Scene['act']): Scene => ({
+    name,
+    page: 'popup',
+    state: (url) => ({ settings: settings(url), profile: admin, health: health(list), flow: { ...flowBase, ...flow } }),
+    list,
+    ...(act ? { act } : {}),
+  });
+
   return [
     { name: 'popup-not-configured', page: 'popup', state: () => ({}) },
     { name: 'popup-empty', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health([]) }), list: [] },
@@ -96,84 +105,35 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
       state: (url) => ({ settings: settings(url), profile: standard, health: health([acme]) }),
       list: [acme],
     },
-    {
-      name: 'popup-connecting',
-      page: 'popup',
-      state: (url) => ({
-        settings: settings(url),
-        profile: admin,
-        health: health([acme]),
-        flow: { ...flowBase, phase: 'authorizing', sessionId: 'cs_1' },
-      }),
-      list: [acme],
-    },
-    {
-      name: 'popup-saving-retrying',
-      page: 'popup',
-      state: (url) => ({
-        settings: settings(url),
-        profile: admin,
-        health: health([acme]),
-        flow: {
-          ...flowBase,
-          phase: 'completing',
-          pending: {
-            sessionId: 'cs_1',
-            body: { code: 'ac_x', state: 's' },
-            idempotencyKey: 'k',
-            grantedAt: now,
-            attempts: 2,
-            lastError: { code: 'in-progress' },
-          },
+    flowScene('popup-connecting', { phase: 'authorizing', sessionId: 'cs_1' }, [acme]),
+    flowScene(
+      'popup-saving-retrying',
+      {
+        phase: 'completing',
+        pending: {
+          sessionId: 'cs_1',
+          body: { code: 'ac_x', state: 's' },
+          idempotencyKey: 'k',
+          grantedAt: now,
+          attempts: 2,
+          lastError: { code: 'in-progress' },
         },
-      }),
-      list: [acme],
-    },
-    {
-      name: 'popup-success',
-      page: 'popup',
-      state: (url) => ({
-        settings: settings(url),
-        profile: admin,
-        health: health([acme]),
-        flow: { ...flowBase, phase: 'succeeded', integration: acme, finishedAt: now },
-      }),
-      list: [acme],
-    },
-    {
-      name: 'popup-failed-window-closed',
-      page: 'popup',
-      state: (url) => ({
-        settings: settings(url),
-        profile: admin,
-        health: health([]),
-        flow: {
-          ...flowBase,
-          phase: 'failed',
-          error: { code: 'window-closed', detail: 'The user did not approve access.' },
-          finishedAt: now,
-        },
-      }),
-      list: [],
-      act: openDetails,
-    },
-    {
-      name: 'popup-failed-access-denied',
-      page: 'popup',
-      state: (url) => ({
-        settings: settings(url),
-        profile: admin,
-        health: health([acme]),
-        flow: {
-          ...flowBase,
-          phase: 'failed',
-          error: { code: 'access-denied', detail: 'access_denied: The user denied your request' },
-          finishedAt: now,
-        },
-      }),
-      list: [acme],
-      act: openDetails,
-    },
+      },
+      [acme],
+    ),
+    flowScene('popup-success', { phase: 'succeeded', integration: acme, finishedAt: now }, [acme]),
+    flowScene(
+      'popup-failed-window-closed',
+      { phase: 'failed', error: { code: 'window-closed', detail: 'The user did not approve access.' }, finishedAt: now },
+      [],
+      openDetails,
+    ),
+    flowScene(
+      'popup-failed-access-denied',
+      { phase: 'failed', error: { code: 'access-denied', detail: 'access_denied: The user denied your request' }, finishedAt: now },
+      [acme],
+      openDetails,
+    ),
     {
       name: 'popup-list-every-state',
       page: 'popup',
