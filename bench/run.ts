@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { startReferenceServer } from '../server/src/index';
+import { startReferenceServer } from '../server/dev/reference-server';
 import { DEMO_ADMIN_TOKEN } from '../server/src/model';
 // @ts-expect-error plain ESM script without types
 import { ensureBrowser } from '../scripts/browsers.mjs';

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { startReferenceServer } from '../server/src/index';
+import { startReferenceServer } from '../server/dev/reference-server';
 // @ts-expect-error plain ESM script without types
 import { ensureBrowser, ensureFirefoxLanguagePack } from './browsers.mjs';
 import { launchChromiumWithExtension } from './launch-chromium';

@@ -5,8 +5,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { optionsFromEnv } from '../server/src/config';
-import { startReferenceServer } from '../server/src/index';
+import { optionsFromEnv } from '../server/dev/config';
+import { startReferenceServer } from '../server/dev/reference-server';
 // @ts-expect-error plain ESM script without types
 import { ensureBrowser } from './browsers.mjs';
 import { launchChromiumWithExtension } from './launch-chromium';
@@ -26,8 +26,8 @@ const server = await startReferenceServer({
   // The demo: "Breaking things on purpose" in the README works against it.
   testControls: true,
 });
-const admin = server.store.read().users.find((u) => u.role === 'admin')!;
-const standard = server.store.read().users.find((u) => u.role !== 'admin');
+const admin = server.users.find((u) => u.role === 'admin')!;
+const standard = server.users.find((u) => u.role !== 'admin');
 
 console.log(`
 Reference workspace  ${server.url}

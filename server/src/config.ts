@@ -1,25 +1,37 @@
 /**
- * The reference workspace's options from the environment, in one place for `npm run server` and
- * `npm start` (README › "Running the reference workspace" lists every variable).
+ * The workspace's options from the environment, in one place (README › "Running the reference
+ * workspace" lists every variable).
  */
 import { resolve } from 'node:path';
-import type { ReferenceServerOptions } from './index';
+import type { RateLimit } from './rate-limit';
+import { DEFAULT_RATE_LIMIT } from './rate-limit';
+import type { StorageOptions } from './workspace';
 
-const numberFrom = (value: string | undefined, fallback: number) => (value === undefined || value === '' ? fallback : Number(value));
+export const numberFrom = (value: string | undefined, fallback: number): number =>
+  value === undefined || value === '' ? fallback : Number(value);
 
-export function optionsFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()): ReferenceServerOptions {
+export interface WorkspaceConfig extends StorageOptions {
+  port: number;
+  host: string;
+  stripeSecretKey?: string;
+  stripeClientId?: string;
+  stripeWebhookSecret?: string;
+  rateLimit: RateLimit;
+  adminToken?: string;
+  standardToken?: string;
+}
+
+export function workspaceConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()): WorkspaceConfig {
   return {
     dataDir: resolve(root, env.DATA_DIR ?? '.data/workspace'),
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    ...(env.WORKSPACE_ENCRYPTION_KEY ? { encryptionKey: env.WORKSPACE_ENCRYPTION_KEY } : {}),
     port: numberFrom(env.PORT, 8787),
     host: env.HOST ?? '127.0.0.1',
     ...(env.STRIPE_SECRET_KEY ? { stripeSecretKey: env.STRIPE_SECRET_KEY } : {}),
     ...(env.STRIPE_CLIENT_ID ? { stripeClientId: env.STRIPE_CLIENT_ID } : {}),
     ...(env.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
-    testControls: env.WORKSPACE_TEST_CONTROLS === '1',
-    emulator: {
-      port: numberFrom(env.EMULATOR_PORT, 8788),
-      codeTtlSeconds: numberFrom(env.EMULATOR_CODE_TTL_SECONDS, 300),
-    },
+    rateLimit: { ...DEFAULT_RATE_LIMIT, writes: numberFrom(env.WORKSPACE_RATE_LIMIT, DEFAULT_RATE_LIMIT.writes) },
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     ...(env.STANDARD_TOKEN ? { standardToken: env.STANDARD_TOKEN } : {}),
   };

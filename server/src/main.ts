@@ -1,27 +1,44 @@
 /**
- * `npm run server`: the reference workspace on its embedded default (the Stripe emulator), or
- * against real Stripe when STRIPE_SECRET_KEY and STRIPE_CLIENT_ID are set.
+ * The production entry: the workspace API against real Stripe. `npm run server` runs the reference
+ * setup instead (server/dev/main.ts: the Stripe emulator, test controls).
  *
- * Environment: PORT (default 8787), HOST (127.0.0.1), DATA_DIR (.data/workspace),
- * EMULATOR_PORT (8788), EMULATOR_CODE_TTL_SECONDS (300), ADMIN_TOKEN, STANDARD_TOKEN,
- * STRIPE_WEBHOOK_SECRET (real Stripe), WORKSPACE_TEST_CONTROLS=1 (the /__test endpoints).
+ * Environment: STRIPE_SECRET_KEY and STRIPE_CLIENT_ID (required), STRIPE_WEBHOOK_SECRET, DATABASE_URL
+ * with WORKSPACE_ENCRYPTION_KEY (else PGlite in DATA_DIR), PORT, HOST, WORKSPACE_RATE_LIMIT,
+ * ADMIN_TOKEN / STANDARD_TOKEN (the first workspace's tokens, on first start).
  */
-import { optionsFromEnv } from './config';
-import { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from './model';
-import { startReferenceServer } from './index';
+import { createWorkspaceApi } from './app';
+import { workspaceConfigFromEnv } from './config';
+import { ensureWorkspace } from './data/workspaces';
+import { demoWorkspace } from './model';
+import { listen } from './node';
+import { createStripeGateway } from './stripe-gateway';
+import { openStorage } from './workspace';
 
-const server = await startReferenceServer(optionsFromEnv(process.env));
-
-// One machine-readable line first (scripts read it), then words for people.
-console.log(JSON.stringify({ ready: true, workspaceUrl: server.url, emulatorUrl: server.emulator?.url ?? null }));
-console.log(`Reference workspace: ${server.url}`);
-console.log(server.emulator ? `Stripe Connect emulator: ${server.emulator.url}` : 'Stripe: real (STRIPE_SECRET_KEY)');
-const users = server.store.read().users;
-for (const user of users) console.log(`  ${user.role.padEnd(9)} token: ${user.token}  (${user.name})`);
-if (users.some((u) => u.token === DEMO_ADMIN_TOKEN || u.token === DEMO_STANDARD_TOKEN)) {
-  console.log('  (demo tokens: set ADMIN_TOKEN / STANDARD_TOKEN on first start for your own)');
+const config = workspaceConfigFromEnv(process.env);
+if (!config.stripeSecretKey || !config.stripeClientId) {
+  console.error('Set STRIPE_SECRET_KEY and STRIPE_CLIENT_ID (or run `npm run server` for the reference setup with its Stripe emulator).');
+  process.exit(1);
 }
+const { db, sealer } = await openStorage(config);
+// The first workspace on first start, with the tokens given (never the demo ones in production).
+if (config.adminToken) {
+  await ensureWorkspace(
+    db,
+    demoWorkspace({ admin: config.adminToken, ...(config.standardToken ? { standard: config.standardToken } : {}) }),
+  );
+}
+const stripe = createStripeGateway({
+  secretKey: config.stripeSecretKey,
+  clientId: config.stripeClientId,
+  ...(config.stripeWebhookSecret ? { webhookSecret: config.stripeWebhookSecret } : {}),
+});
+const server = await listen(createWorkspaceApi({ db, sealer, stripe, rateLimit: config.rateLimit }), config);
+console.log(JSON.stringify({ ready: true, workspaceUrl: server.url }));
 
-const stop = () => void server.close().then(() => process.exit(0));
+const stop = () =>
+  void server
+    .close()
+    .then(() => db.close())
+    .then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -1,17 +1,20 @@
-/** The reference workspace's stored document and its first-run seed. */
+/** The workspace's records as the API and the data layer share them. */
+import type { IntegrationProblem } from './reasons';
 
 export type Role = 'admin' | 'standard' | 'read-only';
 export type IntegrationStatus = 'active' | 'expired' | 'revoked' | 'error';
 
-export interface User {
-  id: string;
+/** Who is calling: the token's user, in the one workspace every query of the request is scoped to. */
+export interface Caller {
+  userId: string;
   name: string;
   email: string;
   role: Role;
-  token: string;
+  workspaceId: string;
+  workspaceName: string;
+  /** The token's hash: what rate limits count by. */
+  tokenKey: string;
 }
-
-import type { IntegrationProblem } from './reasons';
 
 /** An integration as stored; `presentIntegration` turns it into the API's shape. */
 export interface StoredIntegration {
@@ -31,53 +34,34 @@ export type Integration = Omit<StoredIntegration, 'problem'> & { reason: string 
 
 export interface ConnectSession {
   id: string;
+  workspaceId: string;
   userId: string;
   state: string;
   redirectUri: string;
   integrationId: string | null;
-  createdAt: string;
   expiresAt: string;
   closed: boolean;
 }
 
-/** Stored answer of a completed request, replayed for a retry with the same Idempotency-Key. */
-export interface IdempotentAnswer {
-  userId: string;
-  sessionId: string;
-  status: number;
-  body: unknown;
-  at: string;
-}
-
-export interface WorkspaceData {
-  workspace: { id: string; name: string };
-  users: User[];
-  integrations: StoredIntegration[];
-  /** Stripe credentials per integration: they never leave the server. */
-  secrets: Record<string, { accessToken: string; refreshToken: string | null }>;
-  sessions: ConnectSession[];
-  idempotency: Record<string, IdempotentAnswer>;
+export interface NewUser {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  token: string;
 }
 
 export const DEMO_ADMIN_TOKEN = 'wc_demo_admin_token';
 export const DEMO_STANDARD_TOKEN = 'wc_demo_standard_token';
 
-export function seedWorkspace(tokens: { admin?: string; standard?: string } = {}): WorkspaceData {
+/** The workspace a first start creates (tokens from ADMIN_TOKEN / STANDARD_TOKEN, else the demo ones). */
+export function demoWorkspace(tokens: { admin?: string; standard?: string } = {}) {
   return {
-    workspace: { id: 'ws_acme', name: 'Acme Analytics' },
+    id: 'ws_acme',
+    name: 'Acme Analytics',
     users: [
       { id: 'usr_admin', name: 'Ana García', email: 'ana@acme.test', role: 'admin', token: tokens.admin ?? DEMO_ADMIN_TOKEN },
-      {
-        id: 'usr_standard',
-        name: 'Sam Rivera',
-        email: 'sam@acme.test',
-        role: 'standard',
-        token: tokens.standard ?? DEMO_STANDARD_TOKEN,
-      },
-    ],
-    integrations: [],
-    secrets: {},
-    sessions: [],
-    idempotency: {},
+      { id: 'usr_standard', name: 'Sam Rivera', email: 'sam@acme.test', role: 'standard', token: tokens.standard ?? DEMO_STANDARD_TOKEN },
+    ] satisfies NewUser[],
   };
 }

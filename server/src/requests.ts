@@ -5,7 +5,7 @@
  * test/server/requests.test.ts holds each schema to the document's.
  */
 import * as v from 'valibot';
-import { HttpError } from './http';
+import { HttpError } from './problems';
 
 export const ConnectSessionRequest = v.strictObject({
   provider: v.string(),
@@ -28,21 +28,3 @@ export function parseBody<S extends v.GenericSchema>(schema: S, body: unknown): 
   const where = deepest.path?.map((p) => String(p.key)).join('.');
   throw new HttpError(422, 'invalid_body', 'Invalid request body', where ? `${where}: ${deepest.message}` : deepest.message);
 }
-
-/** Test controls (only with WORKSPACE_TEST_CONTROLS=1): their bodies are checked the same way. */
-export const FaultRequest = v.strictObject({
-  method: v.exactOptional(v.string()),
-  path: v.string(),
-  kind: v.picklist(['status', 'respond', 'delay', 'drop', 'drop-after', 'malformed', 'unexpected']),
-  status: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(599))),
-  code: v.exactOptional(v.string()),
-  detail: v.exactOptional(v.string()),
-  headers: v.exactOptional(v.record(v.string(), v.string())),
-  body: v.exactOptional(v.unknown()),
-  delayMs: v.exactOptional(v.pipe(v.number(), v.minValue(0))),
-  times: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1))),
-});
-
-export const SeedRequest = v.strictObject({ count: v.exactOptional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000))) });
-
-export const BreakRequest = v.strictObject({ how: v.picklist(['revoked', 'expired', 'error']) });

@@ -23,6 +23,7 @@ export const PROBLEM_CODES = {
   account_mismatch: 'account-mismatch',
   idempotency_key_in_use: 'in-progress',
   rate_limited: 'rate-limited',
+  database_unavailable: 'server-error',
 } as const satisfies Record<string, AppErrorCode>;
 
 const isDocumentedCode = (code: string): code is keyof typeof PROBLEM_CODES => Object.hasOwn(PROBLEM_CODES, code);

@@ -36,7 +36,8 @@ export const IntegrationSchema = v.object({
 export type Integration = v.InferOutput<typeof IntegrationSchema>;
 
 /** The list's envelope; each item is read on its own (see `readIntegrations`). */
-export const IntegrationListSchema = v.object({ integrations: v.array(v.unknown()) });
+// `nextCursor` absent: a workspace that does not paginate (the whole list in one answer).
+export const IntegrationListSchema = v.object({ integrations: v.array(v.unknown()), nextCursor: v.optional(v.nullable(v.string())) });
 
 /** The integrations this extension can show, and how many it could not read. */
 export function readIntegrations(items: readonly unknown[]): { integrations: Integration[]; unreadable: number } {

@@ -55,6 +55,10 @@ export interface WorkspaceApi {
 export type TimedConnectSession = ConnectSession & { lifetimeMs: number };
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/** A list that keeps changing while it is read is read again at most this many times. */
+const LIST_ATTEMPTS = 3;
+/** Pages followed at most (a workspace repeating a cursor must not keep the worker busy forever). */
+const MAX_PAGES = 1000;
 
 /** Normalizes what an admin types into a workspace base URL, or says why it cannot be one. */
 export function parseWorkspaceUrl(input: string): Result<URL, 'empty' | 'invalid' | 'insecure'> {
@@ -164,16 +168,36 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
     getMe: () => request('GET', 'api/v1/me', 'profile', MeSchema),
 
     async listIntegrations(etag) {
-      const sent = await send('GET', 'api/v1/integrations', {
-        headers: etag ? { 'If-None-Match': etag } : {},
-      });
-      if (!sent.ok) return sent;
-      const response = sent.value;
-      if (response.status === 304) return ok({ changed: false });
-      if (!response.ok) return failed(response, 'list');
-      const list = await readJson(response, IntegrationListSchema);
-      if (!list.ok) return list;
-      return ok({ changed: true, ...readIntegrations(list.value.integrations), etag: response.headers.get('ETag') });
+      // Every page of an unchanged list carries the list's ETag; one that changes between pages
+      // is read again from the start (a few times, then taken as it is, with no ETag to reuse).
+      let latest: { items: unknown[]; etag: string | null } = { items: [], etag: null };
+      for (let attempt = 0; attempt < LIST_ATTEMPTS; attempt++) {
+        const items: unknown[] = [];
+        let firstEtag: string | null = null;
+        let cursor: string | null = null;
+        let consistent = true;
+        for (let page = 0; ; page++) {
+          if (page === MAX_PAGES) return err(appError('bad-response', `more than ${MAX_PAGES} pages of integrations`));
+          const sent = await send('GET', cursor ? `api/v1/integrations?cursor=${encodeURIComponent(cursor)}` : 'api/v1/integrations', {
+            headers: page === 0 && etag ? { 'If-None-Match': etag } : {},
+          });
+          if (!sent.ok) return sent;
+          const response = sent.value;
+          if (response.status === 304 && page === 0) return ok({ changed: false });
+          if (!response.ok) return failed(response, 'list');
+          const list = await readJson(response, IntegrationListSchema);
+          if (!list.ok) return list;
+          items.push(...list.value.integrations);
+          const pageEtag = response.headers.get('ETag');
+          if (page === 0) firstEtag = pageEtag;
+          else if (pageEtag !== firstEtag) consistent = false;
+          cursor = list.value.nextCursor ?? null;
+          if (cursor === null || !consistent) break;
+        }
+        latest = { items, etag: consistent ? firstEtag : null };
+        if (consistent) break;
+      }
+      return ok({ changed: true, ...readIntegrations(latest.items), etag: latest.etag });
     },
 
     async createConnectSession({ redirectUri, integrationId }) {

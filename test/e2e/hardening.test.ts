@@ -6,7 +6,7 @@
  * window, and the profile after a 401.
  */
 import type { Page } from 'puppeteer-core';
-import type { ReferenceServerOptions } from '../../server/src/index';
+import type { ReferenceServerOptions } from '../../server/dev/reference-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BROWSERS,

@@ -10,8 +10,9 @@ import { inject } from 'vitest';
 import { launchChromiumWithExtension, type LaunchedChromium } from '../../scripts/launch-chromium';
 import { launchFirefoxWithExtension } from '../../scripts/launch-firefox';
 import { followLink, gotoLoopback, locationOf } from '../../scripts/page-navigation';
-import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
+import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/dev/reference-server';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
+import { testDatabase } from '../support/pglite-template';
 
 export { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from '../../server/src/model';
 
@@ -30,7 +31,7 @@ export async function startWorld(
   options: { lang?: string; server?: Partial<ReferenceServerOptions>; browser?: BrowserName } = {},
 ): Promise<World> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wc-e2e-'));
-  const server = await startReferenceServer({ dataDir, testControls: true, ...options.server });
+  const server = await startReferenceServer({ dataDir, database: await testDatabase(), testControls: true, ...options.server });
   const name = options.browser ?? 'chromium';
   const launched =
     name === 'firefox'

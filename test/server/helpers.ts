@@ -1,14 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startReferenceServer, type ReferenceServerOptions } from '../../server/src/index';
+import { startReferenceServer, type ReferenceServerOptions } from '../../server/dev/reference-server';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
+import { testDatabase } from '../support/pglite-template';
 
 export { DEVELOPMENT_REDIRECT_URI as REDIRECT_URI } from '../../scripts/extension-ids';
 
 export async function startTestServer(options: Partial<ReferenceServerOptions> = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'wc-server-')));
-  const server = await startReferenceServer({ dataDir, ...options });
+  const database = options.dataDir || options.databaseUrl ? {} : { database: await testDatabase() };
+  const server = await startReferenceServer({ dataDir, ...database, ...options });
   return {
     server,
     dataDir,

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EMULATOR_WEBHOOK_SECRET } from '../../server/src/stripe-emulator';
+import { EMULATOR_WEBHOOK_SECRET } from '../../server/dev/stripe-emulator';
 import { describeProblem } from '../../server/src/reasons';
 import { expectContract } from './contract';
 import { authorizeOnEmulator, REDIRECT_URI, startTestServer } from './helpers';
@@ -118,8 +118,10 @@ describe('integration health on the reference server', () => {
   it('the test controls are off unless enabled', async () => {
     const plain = await startTestServer();
     try {
-      const response = await plain.api('/__test/requests', { token: null });
-      expect(response.status).toBe(401);
+      // Not mounted at all: the path is not part of the API, even with a valid token.
+      expect((await plain.api('/__test/requests', { token: null })).status).toBe(404);
+      expect((await plain.api('/__test/requests')).status).toBe(404);
+      expect((await plain.api('/__test/integrations/seed', { method: 'POST', body: '{}' })).status).toBe(404);
     } finally {
       await plain.close();
     }

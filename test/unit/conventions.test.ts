@@ -39,7 +39,9 @@ describe('conventions', () => {
     );
     expect(named.size).toBeGreaterThan(10);
     // Code that reads the environment, and the names it mentions.
-    const readers = ['server/src', 'scripts', 'test/e2e', 'bench'].flatMap(sourcesUnder).filter((source) => source.includes('process.env'));
+    const readers = ['server/src', 'server/dev', 'scripts', 'test/e2e', 'bench']
+      .flatMap(sourcesUnder)
+      .filter((source) => source.includes('process.env'));
     const unread = [...named].filter((name) => !readers.some((source) => new RegExp(`\\b${name}\\b`).test(source)));
     expect(unread).toEqual([]);
   });

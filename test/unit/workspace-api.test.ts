@@ -100,6 +100,53 @@ describe('workspace API client', () => {
     expect(await client.listIntegrations('"v1"')).toEqual({ ok: true, value: { changed: false } });
     expect((calls[1]!.init.headers as Record<string, string>)['If-None-Match']).toBe('"v1"');
   });
+
+  it('follows the pages of a long list, asking If-None-Match on the first only', async () => {
+    const second = { ...integration, id: 'int_2' };
+    const third = { ...integration, id: 'int_3' };
+    const { client, calls } = api([
+      { status: 200, body: { integrations: [integration], nextCursor: 'c1' }, headers: { ETag: '"v2"' } },
+      { status: 200, body: { integrations: [second], nextCursor: 'c/2' }, headers: { ETag: '"v2"' } },
+      { status: 200, body: { integrations: [third], nextCursor: null }, headers: { ETag: '"v2"' } },
+    ]);
+    expect(await client.listIntegrations('"v1"')).toEqual({
+      ok: true,
+      value: { changed: true, integrations: [integration, second, third], unreadable: 0, etag: '"v2"' },
+    });
+    expect(calls.map((c) => c.url)).toEqual([
+      'https://ws.example/api/v1/integrations',
+      'https://ws.example/api/v1/integrations?cursor=c1',
+      'https://ws.example/api/v1/integrations?cursor=c%2F2',
+    ]);
+    expect(calls.map((c) => (c.init.headers as Record<string, string>)['If-None-Match'])).toEqual(['"v1"', undefined, undefined]);
+  });
+
+  it('reads the list again from the start when it changed between pages', async () => {
+    const added = { ...integration, id: 'int_new' };
+    const { client, calls } = api([
+      { status: 200, body: { integrations: [integration], nextCursor: 'c1' }, headers: { ETag: '"v2"' } },
+      { status: 200, body: { integrations: [], nextCursor: null }, headers: { ETag: '"v3"' } },
+      { status: 200, body: { integrations: [integration], nextCursor: 'c1' }, headers: { ETag: '"v3"' } },
+      { status: 200, body: { integrations: [added], nextCursor: null }, headers: { ETag: '"v3"' } },
+    ]);
+    expect(await client.listIntegrations()).toEqual({
+      ok: true,
+      value: { changed: true, integrations: [integration, added], unreadable: 0, etag: '"v3"' },
+    });
+    expect(calls).toHaveLength(4);
+  });
+
+  it('takes a list that never holds still as it is, with no ETag to reuse', async () => {
+    const pages = [1, 2, 3].flatMap((n) => [
+      { status: 200, body: { integrations: [integration], nextCursor: 'c1' }, headers: { ETag: `"a${n}"` } },
+      { status: 200, body: { integrations: [], nextCursor: null }, headers: { ETag: `"b${n}"` } },
+    ]);
+    const { client } = api(pages);
+    expect(await client.listIntegrations()).toEqual({
+      ok: true,
+      value: { changed: true, integrations: [integration], unreadable: 0, etag: null },
+    });
+  });
 });
 
 describe('forward compatibility: a newer workspace never breaks the list', () => {

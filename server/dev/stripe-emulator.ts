@@ -3,7 +3,7 @@
  * reference workspace uses, answering the `stripe` package as Stripe would. Authorization codes are
  * single-use and expire; reusing one revokes the tokens issued with it, as at Stripe.
  */
-import { EXTENSION_REDIRECT_URI } from './redirect-uri';
+import { EXTENSION_REDIRECT_URI } from '../src/redirect-uri';
 import { randomBytes } from 'node:crypto';
 import Stripe from 'stripe';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -1,0 +1,14 @@
+/** The reference setup's options from the environment: the workspace's, plus the emulator's and the test controls'. */
+import { numberFrom, workspaceConfigFromEnv } from '../src/config';
+import type { ReferenceServerOptions } from './reference-server';
+
+export function optionsFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()): ReferenceServerOptions {
+  return {
+    ...workspaceConfigFromEnv(env, root),
+    testControls: env.WORKSPACE_TEST_CONTROLS === '1',
+    emulator: {
+      port: numberFrom(env.EMULATOR_PORT, 8788),
+      codeTtlSeconds: numberFrom(env.EMULATOR_CODE_TTL_SECONDS, 300),
+    },
+  };
+}

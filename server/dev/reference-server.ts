@@ -1,0 +1,103 @@
+/**
+ * The reference workspace as tests, `npm start`, `npm run server`, screenshots and the benchmark run
+ * it: the production API on its storage, the Stripe Connect emulator unless real Stripe keys are
+ * given, and (when asked) the test controls in front.
+ */
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import { createWorkspaceApi, servicesOf } from '../src/app';
+import type { WorkspaceConfig } from '../src/config';
+import type { Database } from '../src/db/database';
+import { ensureWorkspace } from '../src/data/workspaces';
+import { demoWorkspace } from '../src/model';
+import { listen } from '../src/node';
+import { answerError, notFound } from '../src/problems';
+import type { RateLimit } from '../src/rate-limit';
+import { createStripeGateway } from '../src/stripe-gateway';
+import { openStorage, type StorageOptions } from '../src/workspace';
+import {
+  EMULATOR_CLIENT_ID,
+  EMULATOR_SECRET_KEY,
+  EMULATOR_WEBHOOK_SECRET,
+  startStripeEmulator,
+  type EmulatorOptions,
+  type StripeEmulator,
+} from './stripe-emulator';
+import { createTestControls } from './test-controls';
+
+export interface ReferenceServerOptions extends StorageOptions, Partial<Omit<WorkspaceConfig, keyof StorageOptions | 'rateLimit'>> {
+  emulator?: EmulatorOptions;
+  /** `/__test/*` endpoints that break integrations on purpose; for tests and demos only. */
+  testControls?: boolean;
+  sessionTtlSeconds?: number;
+  /** Writes per token per minute; 0 turns limiting off. */
+  rateLimit?: Partial<RateLimit>;
+}
+
+export interface ReferenceServer {
+  url: string;
+  emulator: StripeEmulator | null;
+  db: Database;
+  /** The demo workspace's people and tokens, as the first start created them. */
+  users: Array<{ name: string; role: string; token: string }>;
+  close(): Promise<void>;
+}
+
+export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
+  const host = options.host ?? '127.0.0.1';
+  const { stripeSecretKey, stripeClientId } = options;
+  const realStripe = Boolean(stripeSecretKey && stripeClientId);
+  // Real Stripe when its keys are given, else the emulator, started here.
+  const emulator = realStripe ? null : await startStripeEmulator({ host, ...options.emulator });
+  const stripe = createStripeGateway(
+    emulator
+      ? {
+          secretKey: options.emulator?.secretKey ?? EMULATOR_SECRET_KEY,
+          clientId: options.emulator?.clientId ?? EMULATOR_CLIENT_ID,
+          webhookSecret: options.emulator?.webhookSecret ?? EMULATOR_WEBHOOK_SECRET,
+          emulatorUrl: emulator.url,
+        }
+      : {
+          secretKey: stripeSecretKey ?? '',
+          clientId: stripeClientId ?? '',
+          ...(options.stripeWebhookSecret ? { webhookSecret: options.stripeWebhookSecret } : {}),
+        },
+  );
+  const { db, sealer } = await openStorage(options);
+  const demo = demoWorkspace({
+    ...(options.adminToken ? { admin: options.adminToken } : {}),
+    ...(options.standardToken ? { standard: options.standardToken } : {}),
+  });
+  await ensureWorkspace(db, demo);
+  const apiOptions = {
+    db,
+    sealer,
+    stripe,
+    ...(options.sessionTtlSeconds ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
+    rateLimit: { writes: 600, windowSeconds: 60, ...options.rateLimit },
+  };
+  const api = createWorkspaceApi(apiOptions);
+  const app = new Hono<{ Bindings: HttpBindings }>();
+  if (options.testControls && emulator) {
+    const controls = createTestControls(servicesOf(apiOptions), emulator.url, demo.id);
+    app.route('/__test', controls.routes);
+    app.use(controls.middleware);
+  }
+  app.route('/', api);
+  app.onError(answerError);
+  app.notFound(notFound);
+
+  const server = await listen(app, { host, ...(options.port === undefined ? {} : { port: options.port }) });
+  emulator?.setWebhookUrl(`${server.url}/webhooks/stripe`);
+  return {
+    url: server.url,
+    emulator,
+    db,
+    users: demo.users,
+    async close() {
+      await server.close();
+      await emulator?.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Connect sessions and the idempotency records of their completions. A session is completed at
+ * most once: a completion first claims it (one open claim per session, enforced by a partial unique
+ * index), works without holding the database, then records its answer and closes the session in
+ * one transaction. Every instance on the same PostgreSQL sees the same claims.
+ */
+import type { Queryable } from '../db/database';
+import { isUniqueViolation } from '../db/database';
+import type { ConnectSession } from '../model';
+
+interface SessionRow {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  state: string;
+  redirect_uri: string;
+  integration_id: string | null;
+  expires_at: Date;
+  closed_at: Date | null;
+}
+
+const fromRow = (row: SessionRow): ConnectSession => ({
+  id: row.id,
+  workspaceId: row.workspace_id,
+  userId: row.user_id,
+  state: row.state,
+  redirectUri: row.redirect_uri,
+  integrationId: row.integration_id,
+  expiresAt: new Date(row.expires_at).toISOString(),
+  closed: row.closed_at !== null,
+});
+
+export async function createSession(db: Queryable, session: ConnectSession & { createdAt: string }): Promise<void> {
+  await db.query(
+    `INSERT INTO connect_sessions (id, workspace_id, user_id, state, redirect_uri, integration_id, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      session.id,
+      session.workspaceId,
+      session.userId,
+      session.state,
+      session.redirectUri,
+      session.integrationId,
+      session.createdAt,
+      session.expiresAt,
+    ],
+  );
+}
+
+/** Forgets sessions and answers a day past their use, so the tables do not grow without bound. */
+export async function purgeOld(db: Queryable, horizon: string): Promise<void> {
+  await db.query('DELETE FROM connect_sessions WHERE expires_at < $1', [horizon]);
+  await db.query('DELETE FROM idempotency_keys WHERE created_at < $1', [horizon]);
+}
+
+/** The caller's own session (another user's is as good as absent). */
+export async function findSession(db: Queryable, userId: string, id: string): Promise<ConnectSession | null> {
+  const [row] = await db.query<SessionRow>('SELECT * FROM connect_sessions WHERE id = $1 AND user_id = $2', [id, userId]);
+  return row ? fromRow(row) : null;
+}
+
+export interface StoredAnswer {
+  status: number;
+  body: unknown;
+}
+
+export type Claim =
+  | { kind: 'claimed' }
+  /** This key's request finished before: replay its answer. */
+  | { kind: 'replay'; sessionId: string; answer: StoredAnswer }
+  /** This key's first request, or another completion of the session, is still being worked on. */
+  | { kind: 'busy' };
+
+/**
+ * Claims the completion of `sessionId` for `key` until `until`. A lapsed claim (its worker died)
+ * is taken over; a finished one is replayed.
+ */
+export async function claimCompletion(
+  tx: Queryable,
+  claim: { userId: string; key: string; sessionId: string; now: string; until: string },
+): Promise<Claim> {
+  const [existing] = await tx.query<{ session_id: string; status: number | null; body: unknown; claimed_until: Date | null }>(
+    'SELECT session_id, status, body, claimed_until FROM idempotency_keys WHERE user_id = $1 AND key = $2 FOR UPDATE',
+    [claim.userId, claim.key],
+  );
+  if (existing?.status != null)
+    return { kind: 'replay', sessionId: existing.session_id, answer: { status: existing.status, body: existing.body } };
+  if (existing && existing.claimed_until && new Date(existing.claimed_until).toISOString() > claim.now) return { kind: 'busy' };
+  // Take over this key's lapsed claim, or any lapsed claim on the session, then claim afresh.
+  await tx.query(
+    'DELETE FROM idempotency_keys WHERE status IS NULL AND claimed_until <= $3 AND ((user_id = $1 AND key = $2) OR session_id = $4)',
+    [claim.userId, claim.key, claim.now, claim.sessionId],
+  );
+  try {
+    await tx.query('SAVEPOINT claim');
+    await tx.query(`INSERT INTO idempotency_keys (user_id, key, session_id, claimed_until, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+      claim.userId,
+      claim.key,
+      claim.sessionId,
+      claim.until,
+      claim.now,
+    ]);
+    await tx.query('RELEASE SAVEPOINT claim');
+    return { kind: 'claimed' };
+  } catch (error) {
+    // Someone else holds the session's one open claim, or claimed this key a moment ago.
+    if (!isUniqueViolation(error)) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT claim');
+    return { kind: 'busy' };
+  }
+}
+
+/** Keeps the answer for retries with this key and closes the session, in the caller's transaction. */
+export async function recordAnswer(
+  tx: Queryable,
+  claim: { userId: string; key: string; sessionId: string; now: string },
+  answer: StoredAnswer,
+): Promise<void> {
+  await tx.query('UPDATE idempotency_keys SET status = $3, body = $4, claimed_until = NULL WHERE user_id = $1 AND key = $2', [
+    claim.userId,
+    claim.key,
+    answer.status,
+    JSON.stringify(answer.body),
+  ]);
+  await tx.query('UPDATE connect_sessions SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL', [claim.sessionId, claim.now]);
+}
+
+/** Gives a claim up without an answer (a transient failure): a retry with the key may try again. */
+export async function releaseClaim(db: Queryable, claim: { userId: string; key: string }): Promise<void> {
+  await db.query('DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND status IS NULL', [claim.userId, claim.key]);
+}

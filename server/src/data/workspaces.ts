@@ -1,0 +1,80 @@
+/** Workspaces, their users and API tokens; the per-workspace version behind the list's ETag. */
+import type { Database, Queryable } from '../db/database';
+import type { Caller, NewUser, Role } from '../model';
+import { hashToken, sameHash } from '../secrets';
+
+export interface NewWorkspace {
+  id: string;
+  name: string;
+  users: NewUser[];
+}
+
+export async function createWorkspace(db: Database, workspace: NewWorkspace): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query('INSERT INTO workspaces (id, name) VALUES ($1, $2)', [workspace.id, workspace.name]);
+    for (const user of workspace.users) {
+      await tx.query('INSERT INTO users (id, workspace_id, name, email, role) VALUES ($1, $2, $3, $4, $5)', [
+        user.id,
+        workspace.id,
+        user.name,
+        user.email,
+        user.role,
+      ]);
+      await tx.query('INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)', [hashToken(user.token), user.id]);
+    }
+  });
+}
+
+/** Creates the workspace unless one with its id exists (a first start); answers whether it did. */
+export async function ensureWorkspace(db: Database, workspace: NewWorkspace): Promise<boolean> {
+  const [existing] = await db.query('SELECT 1 FROM workspaces WHERE id = $1', [workspace.id]);
+  if (existing) return false;
+  await createWorkspace(db, workspace);
+  return true;
+}
+
+interface CallerRow {
+  token_hash: Uint8Array;
+  user_id: string;
+  name: string;
+  email: string;
+  role: Role;
+  workspace_id: string;
+  workspace_name: string;
+}
+
+/** The caller a bearer token belongs to, or null. Looked up by the token's hash, never the token. */
+export async function findCaller(db: Queryable, token: string): Promise<Caller | null> {
+  const hash = hashToken(token);
+  const [row] = await db.query<CallerRow>(
+    `SELECT t.token_hash, u.id AS user_id, u.name, u.email, u.role, w.id AS workspace_id, w.name AS workspace_name
+       FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = u.workspace_id
+      WHERE t.token_hash = $1`,
+    [hash],
+  );
+  if (!row || !sameHash(row.token_hash, hash)) return null;
+  return {
+    userId: row.user_id,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    workspaceId: row.workspace_id,
+    workspaceName: row.workspace_name,
+    tokenKey: hash.toString('base64url'),
+  };
+}
+
+export async function workspaceVersion(db: Queryable, workspaceId: string): Promise<string> {
+  const [row] = await db.query<{ version: string }>('SELECT version::text AS version FROM workspaces WHERE id = $1', [workspaceId]);
+  return row?.version ?? '0';
+}
+
+/** Marks the integration lists of these workspaces as changed (their ETags move on). */
+export async function touchWorkspaces(tx: Queryable, workspaceIds: readonly string[]): Promise<void> {
+  if (workspaceIds.length === 0) return;
+  await tx.query('UPDATE workspaces SET version = version + 1 WHERE id = ANY($1::text[])', [[...new Set(workspaceIds)]]);
+}
+
+export async function listUsers(db: Queryable, workspaceId: string): Promise<Array<{ id: string; name: string; role: Role }>> {
+  return db.query('SELECT id, name, role FROM users WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
+}

@@ -1,0 +1,223 @@
+/**
+ * Connect sessions: `POST /api/v1/connect-sessions` starts Stripe Connect for the extension, and
+ * `POST /api/v1/connect-sessions/{id}/complete` finishes it exactly once (Idempotency-Key), whichever
+ * instance of the workspace each attempt reaches.
+ */
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { requireAdmin } from '../auth';
+import type { ApiEnv, WorkspaceServices } from '../context';
+import {
+  claimCompletion,
+  createSession,
+  findSession,
+  purgeOld,
+  recordAnswer,
+  releaseClaim,
+  type StoredAnswer,
+} from '../data/connect-sessions';
+import { accountInUse, connectAccount, findIntegration } from '../data/integrations';
+import type { Caller, ConnectSession } from '../model';
+import { HttpError, jsonResponse, problemBody, problemResponse, readJson } from '../problems';
+import { type Language } from '../reasons';
+import { EXTENSION_REDIRECT_URI } from '../redirect-uri';
+import { CompletionRequest, ConnectSessionRequest, parseBody, type Completion } from '../requests';
+import { presentIntegration } from './integrations';
+
+/** How long a completion may hold its claim before another attempt may take over (its worker died). */
+const CLAIM_SECONDS = 60;
+const DAY_MS = 24 * 3600_000;
+
+export function connectSessionRoutes(services: WorkspaceServices) {
+  const { db, stripe, sealer, now } = services;
+  const iso = (ms = now()) => new Date(ms).toISOString();
+  let lastPurge = 0;
+
+  async function start(caller: Caller, body: unknown): Promise<Response> {
+    requireAdmin(caller);
+    const input = parseBody(ConnectSessionRequest, body);
+    if (input.provider !== 'stripe') throw new HttpError(422, 'unsupported_provider', 'Unsupported provider', 'provider must be "stripe".');
+    if (!EXTENSION_REDIRECT_URI.test(input.redirectUri)) {
+      throw new HttpError(
+        422,
+        'invalid_redirect_uri',
+        'Invalid redirect URI',
+        'redirectUri must be a browser extension identity redirect URL.',
+      );
+    }
+    const integrationId = input.integrationId ?? null;
+    if (integrationId !== null && !(await findIntegration(db, caller.workspaceId, integrationId))) {
+      throw new HttpError(404, 'integration_not_found', 'Integration not found');
+    }
+    const session: ConnectSession = {
+      id: `cs_${randomBytes(12).toString('hex')}`,
+      workspaceId: caller.workspaceId,
+      userId: caller.userId,
+      state: randomBytes(24).toString('base64url'),
+      redirectUri: input.redirectUri,
+      integrationId,
+      expiresAt: iso(now() + services.sessionTtlSeconds * 1000),
+      closed: false,
+    };
+    await createSession(db, { ...session, createdAt: iso() });
+    // Sessions and answers a day past their use go, at most once a minute per instance (an index range).
+    if (now() - lastPurge > 60_000) {
+      lastPurge = now();
+      await purgeOld(db, iso(now() - DAY_MS));
+    }
+    const authorize = new URL('/oauth/authorize', stripe.authorizeBase);
+    authorize.searchParams.set('response_type', 'code');
+    authorize.searchParams.set('client_id', stripe.clientId);
+    // Explicit: stripe-node's own authorizeUrl() would default to read_write.
+    authorize.searchParams.set('scope', 'read_only');
+    authorize.searchParams.set('redirect_uri', session.redirectUri);
+    authorize.searchParams.set('state', session.state);
+    if (integrationId) {
+      // Reauthentication: let the admin pick the account rather than reusing a signed-in one.
+      authorize.searchParams.set('always_prompt', 'true');
+      authorize.searchParams.set('stripe_landing', 'login');
+    }
+    return jsonResponse(201, { id: session.id, authorizeUrl: authorize.toString(), expiresAt: session.expiresAt });
+  }
+
+  async function complete(
+    caller: Caller,
+    sessionId: string,
+    key: string | undefined,
+    body: unknown,
+    language: Language,
+  ): Promise<Response> {
+    requireAdmin(caller);
+    if (typeof key !== 'string' || key.length < 8 || key.length > 255) {
+      throw new HttpError(
+        400,
+        'idempotency_key_required',
+        'Idempotency-Key required',
+        'Send an Idempotency-Key header of 8 to 255 characters.',
+      );
+    }
+    const completion = parseBody(CompletionRequest, body);
+    const claim = { userId: caller.userId, key, sessionId, now: iso(), until: iso(now() + CLAIM_SECONDS * 1000) };
+
+    // Check the session and claim its completion in one short transaction, the session row locked.
+    const claimed = await db.transaction(async (tx) => {
+      const outcome = await claimCompletion(tx, claim);
+      if (outcome.kind === 'replay') {
+        if (outcome.sessionId !== sessionId) {
+          throw new HttpError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This key was used for another request.');
+        }
+        return outcome;
+      }
+      if (outcome.kind === 'busy') {
+        // A retry overlapping its own first attempt (or a completion racing another) comes back
+        // shortly and then gets the first attempt's answer (IETF Idempotency-Key draft).
+        throw new HttpError(
+          409,
+          'idempotency_key_in_use',
+          'Request in progress',
+          'A request with this Idempotency-Key is still being processed. Retry shortly.',
+          {
+            'Retry-After': '1',
+          },
+        );
+      }
+      const session = await findSession(tx, caller.userId, sessionId);
+      if (!session) throw new HttpError(404, 'session_not_found', 'Connect session not found', 'Start the connection again.');
+      if (session.closed) throw new HttpError(410, 'session_closed', 'Connect session already completed', 'Start the connection again.');
+      if (Date.parse(session.expiresAt) <= now())
+        throw new HttpError(410, 'session_expired', 'Connect session expired', 'Start the connection again.');
+      // A grant always carries its state (the schema requires it); a denial may not.
+      if (completion.state !== undefined && completion.state !== session.state) {
+        throw new HttpError(400, 'state_mismatch', 'State mismatch', 'The state does not belong to this connect session.');
+      }
+      return { kind: 'claimed' as const, session };
+    });
+    if (claimed.kind === 'replay') return answerOf(claimed.answer);
+
+    let answer: StoredAnswer;
+    try {
+      answer = await finish(caller, claimed.session, completion, language, claim);
+    } catch (error) {
+      // Nothing was decided (Stripe unreachable, say): the claim goes, and a retry may try again.
+      await releaseClaim(db, claim).catch(() => undefined);
+      throw error;
+    }
+    return answerOf(answer);
+  }
+
+  /** Exchanges the code (outside any transaction), then records the outcome and closes the session. */
+  async function finish(
+    caller: Caller,
+    session: ConnectSession,
+    completion: Completion,
+    language: Language,
+    claim: { userId: string; key: string; sessionId: string; now: string },
+  ): Promise<StoredAnswer> {
+    const remember = (answer: StoredAnswer) => db.transaction((tx) => recordAnswer(tx, claim, answer)).then(() => answer);
+    if ('error' in completion) return remember({ status: 204, body: null });
+    if (!/^ac_\w+$/.test(completion.code)) throw new HttpError(422, 'invalid_code', 'Invalid authorization code');
+
+    const exchanged = await stripe.exchangeCode(completion.code);
+    if (!exchanged.ok) {
+      if (exchanged.error.kind === 'invalid_grant') {
+        throw new HttpError(
+          410,
+          'authorization_expired',
+          'Authorization expired',
+          'Stripe no longer accepts this authorization code. Start the connection again.',
+        );
+      }
+      throw new HttpError(502, 'stripe_error', 'Stripe error', exchanged.error.message);
+    }
+    const grant = exchanged.value;
+
+    if (session.integrationId) {
+      const integration = await findIntegration(db, caller.workspaceId, session.integrationId);
+      if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
+      if (integration.stripeAccountId !== grant.stripeUserId) {
+        const mismatch = new HttpError(
+          409,
+          'account_mismatch',
+          'Different Stripe account',
+          `This integration belongs to Stripe account ${integration.stripeAccountId}; you signed in to ${grant.stripeUserId}.`,
+        );
+        // The admin granted access to an account this workspace did not ask for: give it back,
+        // unless another integration already uses that account.
+        if (!(await accountInUse(db, caller.workspaceId, grant.stripeUserId)))
+          await stripe.deauthorize(grant.stripeUserId).catch(() => undefined);
+        return remember({ status: 409, body: problemBody(mismatch) });
+      }
+    }
+
+    const name = await stripe.accountName(grant.stripeUserId).catch(() => grant.stripeUserId);
+    return db.transaction(async (tx) => {
+      const { integration, created } = await connectAccount(
+        tx,
+        caller.workspaceId,
+        {
+          stripeAccountId: grant.stripeUserId,
+          stripeAccountName: name,
+          livemode: grant.livemode,
+          at: iso(),
+          accessToken: sealer.seal(grant.accessToken),
+          refreshToken: grant.refreshToken === null ? null : sealer.seal(grant.refreshToken),
+        },
+        session.integrationId,
+      );
+      const answer = { status: created ? 201 : 200, body: presentIntegration(integration, language) };
+      await recordAnswer(tx, claim, answer);
+      return answer;
+    });
+  }
+
+  return new Hono<ApiEnv>()
+    .post('/', async (c) => start(c.get('caller'), await readJson(c.req.raw)))
+    .post('/:id/complete', async (c) =>
+      complete(c.get('caller'), c.req.param('id'), c.req.header('idempotency-key'), await readJson(c.req.raw), c.get('language')),
+    );
+}
+
+function answerOf(answer: StoredAnswer): Response {
+  if (answer.status === 204) return new Response(null, { status: 204 });
+  return answer.status >= 400 ? problemResponse(answer.status, answer.body) : jsonResponse(answer.status, answer.body);
+}
