@@ -13,6 +13,17 @@ export default defineConfig({
         test: { name: 'server', include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 20_000 },
       },
       {
+        // The same server suite on a real PostgreSQL server, which the setup starts itself.
+        extends: true,
+        test: {
+          name: 'server-postgres',
+          include: ['test/server/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 20_000,
+          globalSetup: ['test/support/postgres-setup.ts'],
+        },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

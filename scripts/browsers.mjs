@@ -24,7 +24,7 @@ function find(name) {
 }
 
 let aptUpdated = false;
-function aptInstall(pkg) {
+export function aptInstall(pkg) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (!isRoot || !hasApt) return false;

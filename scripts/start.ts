@@ -32,7 +32,7 @@ const standard = server.users.find((u) => u.role !== 'admin');
 console.log(`
 Reference workspace  ${server.url}
 Stripe emulator      ${server.emulator?.url ?? '(real Stripe)'}
-Admin API token      ${admin.token}   (${admin.name})
+Admin API token      ${admin.token}   (${admin.name}${server.firstStart ? '' : '; as set on first start'})
 Non-admin API token  ${standard?.token ?? '-'}
 Stripe sign-in       owner@acme.test / stripe-demo   (or owner@globex.test / stripe-demo)
 `);

@@ -6,6 +6,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()): Re
   return {
     ...workspaceConfigFromEnv(env, root),
     testControls: env.WORKSPACE_TEST_CONTROLS === '1',
+    ...(env.EMULATOR_URL ? { emulatorUrl: env.EMULATOR_URL } : {}),
     emulator: {
       port: numberFrom(env.EMULATOR_PORT, 8788),
       codeTtlSeconds: numberFrom(env.EMULATOR_CODE_TTL_SECONDS, 300),

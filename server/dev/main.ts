@@ -18,9 +18,13 @@ console.log(JSON.stringify({ ready: true, workspaceUrl: server.url, emulatorUrl:
 console.log(`Reference workspace: ${server.url}`);
 console.log(server.emulator ? `Stripe Connect emulator: ${server.emulator.url}` : 'Stripe: real (STRIPE_SECRET_KEY)');
 const users = server.users;
-for (const user of users) console.log(`  ${user.role.padEnd(9)} token: ${user.token}  (${user.name})`);
-if (users.some((u) => u.token === DEMO_ADMIN_TOKEN || u.token === DEMO_STANDARD_TOKEN)) {
-  console.log('  (demo tokens: set ADMIN_TOKEN / STANDARD_TOKEN on first start for your own)');
+if (server.firstStart) {
+  for (const user of users) console.log(`  ${user.role.padEnd(9)} token: ${user.token}  (${user.name})`);
+  if (users.some((u) => u.token === DEMO_ADMIN_TOKEN || u.token === DEMO_STANDARD_TOKEN)) {
+    console.log('  (demo tokens: set ADMIN_TOKEN / STANDARD_TOKEN on first start for your own)');
+  }
+} else {
+  console.log('  API tokens: the ones set on first start (only their hashes are stored)');
 }
 
 const stop = () => void server.close().then(() => process.exit(0));

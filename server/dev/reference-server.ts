@@ -27,6 +27,8 @@ import { createTestControls } from './test-controls';
 
 export interface ReferenceServerOptions extends StorageOptions, Partial<Omit<WorkspaceConfig, keyof StorageOptions | 'rateLimit'>> {
   emulator?: EmulatorOptions;
+  /** An emulator already running elsewhere (several workspace instances sharing one "Stripe"). */
+  emulatorUrl?: string;
   /** `/__test/*` endpoints that break integrations on purpose; for tests and demos only. */
   testControls?: boolean;
   sessionTtlSeconds?: number;
@@ -38,8 +40,9 @@ export interface ReferenceServer {
   url: string;
   emulator: StripeEmulator | null;
   db: Database;
-  /** The demo workspace's people and tokens, as the first start created them. */
+  /** The demo workspace's people and tokens as given: the ones in use when `firstStart` (only hashes are stored). */
   users: Array<{ name: string; role: string; token: string }>;
+  firstStart: boolean;
   close(): Promise<void>;
 }
 
@@ -48,14 +51,15 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const { stripeSecretKey, stripeClientId } = options;
   const realStripe = Boolean(stripeSecretKey && stripeClientId);
   // Real Stripe when its keys are given, else the emulator, started here.
-  const emulator = realStripe ? null : await startStripeEmulator({ host, ...options.emulator });
+  const emulator = realStripe || options.emulatorUrl ? null : await startStripeEmulator({ host, ...options.emulator });
+  const emulatorUrl = emulator?.url ?? (realStripe ? undefined : options.emulatorUrl);
   const stripe = createStripeGateway(
-    emulator
+    emulatorUrl
       ? {
           secretKey: options.emulator?.secretKey ?? EMULATOR_SECRET_KEY,
           clientId: options.emulator?.clientId ?? EMULATOR_CLIENT_ID,
           webhookSecret: options.emulator?.webhookSecret ?? EMULATOR_WEBHOOK_SECRET,
-          emulatorUrl: emulator.url,
+          emulatorUrl,
         }
       : {
           secretKey: stripeSecretKey ?? '',
@@ -68,7 +72,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     ...(options.adminToken ? { admin: options.adminToken } : {}),
     ...(options.standardToken ? { standard: options.standardToken } : {}),
   });
-  await ensureWorkspace(db, demo);
+  const firstStart = await ensureWorkspace(db, demo);
   const apiOptions = {
     db,
     sealer,
@@ -78,8 +82,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   };
   const api = createWorkspaceApi(apiOptions);
   const app = new Hono<{ Bindings: HttpBindings }>();
-  if (options.testControls && emulator) {
-    const controls = createTestControls(servicesOf(apiOptions), emulator.url, demo.id);
+  if (options.testControls && emulatorUrl) {
+    const controls = createTestControls(servicesOf(apiOptions), emulatorUrl, demo.id);
     app.route('/__test', controls.routes);
     app.use(controls.middleware);
   }
@@ -94,6 +98,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     emulator,
     db,
     users: demo.users,
+    firstStart,
     async close() {
       await server.close();
       await emulator?.close();

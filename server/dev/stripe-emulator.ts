@@ -77,6 +77,8 @@ export interface StripeEmulator {
   requests: Array<{ method: string; path: string; authorization: string | null; query: string }>;
   /** Where `account.application.*` events go: the platform's webhook endpoint. */
   setWebhookUrl(url: string): void;
+  /** Every access and refresh token it handed out (for checks that they are stored sealed). */
+  issuedTokens(): string[];
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const now = options.now ?? Date.now;
   const codes = new Map<string, IssuedCode>();
   const activeTokens = new Map<string, string>(); // access token → account id
+  const issuedSecrets: string[] = [];
   const deauthorizations: Deauthorization[] = [];
   const requests: StripeEmulator['requests'] = [];
   const webhookSecret = options.webhookSecret ?? EMULATOR_WEBHOOK_SECRET;
@@ -235,9 +238,11 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
       const accessToken = `${account.livemode ? 'sk_live' : 'sk_test'}_${token(24)}`;
       issued.accessToken = accessToken;
       activeTokens.set(accessToken, account.id);
+      const refreshToken = `rt_${token(24)}`;
+      issuedSecrets.push(accessToken, refreshToken);
       return sendJson(res, 200, {
         access_token: accessToken,
-        refresh_token: `rt_${token(24)}`,
+        refresh_token: refreshToken,
         token_type: 'bearer',
         scope: issued.scope,
         livemode: account.livemode,
@@ -346,6 +351,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     server,
     deauthorizations,
     requests,
+    issuedTokens: () => [...issuedSecrets],
     setWebhookUrl: (url) => {
       webhookUrl = url;
     },

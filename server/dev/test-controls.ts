@@ -40,7 +40,7 @@ export function createTestControls(services: WorkspaceServices, emulatorUrl: str
     });
     inFlight += 1;
     try {
-      await faults.middleware(c, next);
+      return await faults.middleware(c, next);
     } finally {
       inFlight -= 1;
     }

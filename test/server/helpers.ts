@@ -3,14 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReferenceServer, type ReferenceServerOptions } from '../../server/dev/reference-server';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
+import { inject } from 'vitest';
+import { createDatabase } from '../../scripts/postgres';
 import { testDatabase } from '../support/pglite-template';
 
 export { DEVELOPMENT_REDIRECT_URI as REDIRECT_URI } from '../../scripts/extension-ids';
 
+/** Set in the `server-postgres` project: the suite runs on that PostgreSQL server, else on PGlite. */
+export const postgresUrl: string | undefined = inject('postgresUrl');
+export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** Where one test server keeps its data: a new database on the PostgreSQL server, or a fresh PGlite. */
+export async function testStorage(): Promise<Pick<ReferenceServerOptions, 'database' | 'databaseUrl' | 'encryptionKey'>> {
+  if (postgresUrl) return { databaseUrl: await createDatabase(postgresUrl), encryptionKey: TEST_ENCRYPTION_KEY };
+  return { database: await testDatabase() };
+}
+
 export async function startTestServer(options: Partial<ReferenceServerOptions> = {}) {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'wc-server-')));
-  const database = options.dataDir || options.databaseUrl ? {} : { database: await testDatabase() };
-  const server = await startReferenceServer({ dataDir, ...database, ...options });
+  const storage = options.dataDir || options.databaseUrl ? {} : await testStorage();
+  const server = await startReferenceServer({ dataDir, ...storage, ...options });
   return {
     server,
     dataDir,

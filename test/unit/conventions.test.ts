@@ -1,9 +1,10 @@
 /**
- * The project's own conventions, checked: every error code is documented and worded, and every
- * environment variable the README promises is read by some code.
+ * The project's own conventions, checked: every error code is documented and worded, every
+ * environment variable the README promises is read by some code, and the production server's
+ * module graph holds neither the Stripe emulator nor the test controls.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { APP_ERROR_CODES } from '../../src/shared/error-codes';
 import { errorMessageKey } from '../../src/shared/errors';
@@ -45,4 +46,33 @@ describe('conventions', () => {
     const unread = [...named].filter((name) => !readers.some((source) => new RegExp(`\\b${name}\\b`).test(source)));
     expect(unread).toEqual([]);
   });
+
+  it('the production server (server/src) imports nothing from server/dev: no emulator, no test controls, no fault injection', () => {
+    const graph = moduleGraph(['server/src/index.ts', 'server/src/main.ts']);
+    expect(graph.length).toBeGreaterThan(15);
+    // Only the server's own modules, and the one result shape it shares with the extension.
+    expect(graph.filter((file) => !file.startsWith('server/src/'))).toEqual(['src/shared/result.ts']);
+    // …and the reference setup does mount them, so this is not checking an empty corner.
+    expect(moduleGraph(['server/dev/main.ts'])).toEqual(
+      expect.arrayContaining(['server/dev/stripe-emulator.ts', 'server/dev/test-controls.ts']),
+    );
+  });
 });
+
+/** Every project file reachable by relative imports (static and dynamic) from the entry points. */
+function moduleGraph(entries: string[]): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const [, specifier] of read(file).matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
+      const base = join(dirname(file), specifier!);
+      const target = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find(
+        (candidate) => existsSync(join(root, candidate)) && /\.tsx?$/.test(candidate),
+      );
+      if (target) visit(relative(root, join(root, target)));
+    }
+  };
+  entries.forEach(visit);
+  return [...seen].sort();
+}

@@ -51,7 +51,7 @@ export async function listIntegrations(
   page: { after: string | null; limit: number },
 ): Promise<IntegrationPage> {
   const rows = await db.query<IntegrationRow>(
-    `SELECT ${COLUMNS} FROM integrations WHERE workspace_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    `SELECT ${COLUMNS} FROM integrations WHERE workspace_id = $1 AND integrations.seq > $2::bigint ORDER BY integrations.seq LIMIT $3`,
     [workspaceId, page.after ?? '0', page.limit + 1],
   );
   const more = rows.length > page.limit;

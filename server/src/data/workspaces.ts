@@ -10,8 +10,20 @@ export interface NewWorkspace {
 }
 
 export async function createWorkspace(db: Database, workspace: NewWorkspace): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query('INSERT INTO workspaces (id, name) VALUES ($1, $2)', [workspace.id, workspace.name]);
+  if (!(await ensureWorkspace(db, workspace))) throw new Error(`workspace ${workspace.id} exists`);
+}
+
+/**
+ * Creates the workspace unless one with its id exists (a first start); answers whether it did.
+ * Instances starting together on one database race here: the primary key picks one.
+ */
+export async function ensureWorkspace(db: Database, workspace: NewWorkspace): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const created = await tx.query('INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [
+      workspace.id,
+      workspace.name,
+    ]);
+    if (created.length === 0) return false;
     for (const user of workspace.users) {
       await tx.query('INSERT INTO users (id, workspace_id, name, email, role) VALUES ($1, $2, $3, $4, $5)', [
         user.id,
@@ -22,15 +34,8 @@ export async function createWorkspace(db: Database, workspace: NewWorkspace): Pr
       ]);
       await tx.query('INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)', [hashToken(user.token), user.id]);
     }
+    return true;
   });
-}
-
-/** Creates the workspace unless one with its id exists (a first start); answers whether it did. */
-export async function ensureWorkspace(db: Database, workspace: NewWorkspace): Promise<boolean> {
-  const [existing] = await db.query('SELECT 1 FROM workspaces WHERE id = $1', [workspace.id]);
-  if (existing) return false;
-  await createWorkspace(db, workspace);
-  return true;
 }
 
 interface CallerRow {

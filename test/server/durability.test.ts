@@ -1,0 +1,159 @@
+/**
+ * What a workspace must survive: a kill -9 (on PGlite and on PostgreSQL), several instances on one
+ * PostgreSQL answering the same completion, and its database going away and coming back.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startStripeEmulator } from '../../server/dev/stripe-emulator';
+import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
+import { createDatabase, startPostgres } from '../../scripts/postgres';
+import { authorizeOnEmulator, postgresUrl, REDIRECT_URI, startTestServer, TEST_ENCRYPTION_KEY } from './helpers';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** The reference server as `npm run server` runs it, in its own process that we can kill. */
+async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  // `node --import tsx`, not the tsx CLI: the CLI runs the server in a grandchild that SIGKILL would miss.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/dev/main.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', WORKSPACE_RATE_LIMIT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  for await (const line of lines) {
+    if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { workspaceUrl: string }).workspaceUrl };
+  }
+  throw new Error('server exited before it was ready');
+}
+
+const api = (url: string, path: string, init: RequestInit = {}) =>
+  fetch(url + path, {
+    ...init,
+    headers: { Authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...(init.headers as object) },
+  });
+
+async function startSession(url: string) {
+  const response = await api(url, '/api/v1/connect-sessions', {
+    method: 'POST',
+    body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
+  });
+  expect(response.status).toBe(201);
+  return (await response.json()) as { id: string; authorizeUrl: string };
+}
+
+/** A completion as the extension sends it: after a 409 with Retry-After, the same request again. */
+async function completeLikeTheExtension(url: string, sessionId: string, key: string, body: unknown) {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const response = await api(url, `/api/v1/connect-sessions/${sessionId}/complete`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': key },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 409 || !response.headers.has('retry-after')) return { status: response.status, body: await response.json() };
+    await response.body?.cancel();
+    await new Promise((resume) => setTimeout(resume, Number(response.headers.get('retry-after')) * 1000));
+  }
+  throw new Error('still in progress after 30 attempts');
+}
+
+describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const step of cleanup.splice(0).reverse()) await step();
+  });
+
+  /** Where a spawned server keeps its data: a data folder (PGlite) or a database of the test server. */
+  async function storageEnv(): Promise<Record<string, string>> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'wc-durable-'));
+    cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
+    if (!postgresUrl) return { DATA_DIR: dataDir };
+    return { DATA_DIR: dataDir, DATABASE_URL: await createDatabase(postgresUrl), WORKSPACE_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY };
+  }
+
+  it('keeps an acknowledged connection across a kill -9 and a restart', async () => {
+    const env = await storageEnv();
+    const first = await spawnServer(env);
+    cleanup.push(async () => first.child.kill('SIGKILL'));
+
+    const session = await startSession(first.url);
+    const redirect = await authorizeOnEmulator(session.authorizeUrl);
+    const grant = { code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') };
+    const completed = await completeLikeTheExtension(first.url, session.id, 'durable-key-1', grant);
+    expect(completed.status).toBe(201);
+
+    // No graceful shutdown: whatever was acknowledged must already be on disk.
+    first.child.kill('SIGKILL');
+    await new Promise((done) => first.child.once('exit', done));
+
+    const second = await spawnServer(env);
+    cleanup.push(async () => second.child.kill('SIGKILL'));
+    const list = (await (await api(second.url, '/api/v1/integrations')).json()) as { integrations: unknown[] };
+    expect(list.integrations).toEqual([completed.body]);
+    // …and the idempotency record too: a retry after the crash gets the same answer, not a second integration.
+    const retry = await completeLikeTheExtension(second.url, session.id, 'durable-key-1', grant);
+    expect(retry).toEqual(completed);
+  }, 60_000);
+
+  it.runIf(postgresUrl)(
+    'two instances on one PostgreSQL, the same completion sent to both at once: one code exchange, one integration, the same answer',
+    async () => {
+      // One "Stripe" for both instances, as in production.
+      const emulator = await startStripeEmulator({ host: '127.0.0.1' });
+      cleanup.push(() => emulator.close());
+      const env = { ...(await storageEnv()), EMULATOR_URL: emulator.url };
+      const [a, b] = await Promise.all([spawnServer(env), spawnServer(env)]);
+      cleanup.push(async () => a.child.kill('SIGKILL'));
+      cleanup.push(async () => b.child.kill('SIGKILL'));
+
+      for (const round of [1, 2, 3]) {
+        const session = await startSession(a.url);
+        const redirect = await authorizeOnEmulator(session.authorizeUrl, { email: round === 2 ? 'owner@globex.test' : 'owner@acme.test' });
+        const grant = { code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') };
+        const exchangesBefore = emulator.requests.filter((r) => r.path === '/oauth/token').length;
+        const key = `race-key-${round}`;
+        const [viaA, viaB] = await Promise.all([
+          completeLikeTheExtension(a.url, session.id, key, grant),
+          completeLikeTheExtension(b.url, session.id, key, grant),
+        ]);
+        expect(viaA.status, JSON.stringify(viaA.body)).toBeLessThan(300);
+        expect(viaB).toEqual(viaA);
+        expect(emulator.requests.filter((r) => r.path === '/oauth/token').length - exchangesBefore).toBe(1);
+      }
+      const list = (await (await api(b.url, '/api/v1/integrations')).json()) as { integrations: Array<{ stripeAccountId: string }> };
+      // Rounds 1 and 3 are the same Stripe account: reconnecting it keeps its one integration.
+      expect(list.integrations.map((i) => i.stripeAccountId).sort()).toEqual(['acct_1AcmeStoreTest00', 'acct_1GlobexShopTest0']);
+    },
+    90_000,
+  );
+
+  it.runIf(postgresUrl)(
+    'answers 503 with a problem body while its database is away, and recovers when it returns',
+    async () => {
+      // A PostgreSQL of its own, to stop and start.
+      const database = await startPostgres();
+      cleanup.push(() => database.destroy());
+      const t = await startTestServer({ databaseUrl: await database.createDatabase(), encryptionKey: TEST_ENCRYPTION_KEY });
+      cleanup.push(() => t.close());
+      expect((await t.api('/api/v1/me')).status).toBe(200);
+
+      await database.stop();
+      for (const path of ['/api/v1/me', '/api/v1/integrations']) {
+        const away = await t.api(path);
+        expect(away.status).toBe(503);
+        expect(away.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(away.headers.get('retry-after')).toBe('5');
+        expect(await away.json()).toMatchObject({ status: 503, code: 'database_unavailable' });
+      }
+
+      await database.start();
+      const back = await t.api('/api/v1/me');
+      expect(back.status).toBe(200);
+      expect(await back.json()).toMatchObject({ role: 'admin' });
+    },
+    60_000,
+  );
+});
