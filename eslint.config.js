@@ -31,7 +31,7 @@ export default tseslint.config(
   {
     // Tests and tools read loosely typed JSON from the server and the browser on purpose, a `!`
     // that is wrong fails the test that wrote it, and fakes implement async interfaces synchronously.
-    files: ['test/**', 'bench/**', 'scripts/**'],
+    files: ['test/**', 'bench/**', 'scripts/**', 'conformance/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/require-await': 'off',
