@@ -62,7 +62,7 @@ describe('conformance kit', () => {
       { cwd: root },
     ).then(
       (ok) => ({ ...ok, code: 0 }),
-      (error: { stdout: string; code: number }) => error,
+      (error: unknown) => error as { stdout: string; code: number },
     );
     expect(code).toBe(1);
     expect(stdout).toMatch(/^FAIL {2}list: shape, ETag and 304/m);
