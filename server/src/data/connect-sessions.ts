@@ -2,10 +2,9 @@
  * Connect sessions and the idempotency records of their completions. A session is completed at
  * most once: a completion first claims it (one open claim per session, enforced by a partial unique
  * index), works without holding the database, then records its answer and closes the session in
- * one transaction. Every instance on the same PostgreSQL sees the same claims.
+ * one statement. Every instance on the same PostgreSQL sees the same claims.
  */
 import type { Queryable } from '../db/database';
-import { isUniqueViolation } from '../db/database';
 import type { ConnectSession } from '../model';
 
 interface SessionRow {
@@ -72,57 +71,48 @@ export type Claim =
   | { kind: 'busy' };
 
 /**
- * Claims the completion of `sessionId` for `key` until `until`. A lapsed claim (its worker died)
- * is taken over; a finished one is replayed.
+ * Claims the completion of `sessionId` for `key` until `until`: one insert, which the primary key
+ * (user, key) and the one-open-claim-per-session index let through once. A finished claim is
+ * replayed; a lapsed one (its worker died) is taken over.
  */
 export async function claimCompletion(
-  tx: Queryable,
+  db: Queryable,
   claim: { userId: string; key: string; sessionId: string; now: string; until: string },
 ): Promise<Claim> {
-  const [existing] = await tx.query<{ session_id: string; status: number | null; body: unknown; claimed_until: Date | null }>(
-    'SELECT session_id, status, body, claimed_until FROM idempotency_keys WHERE user_id = $1 AND key = $2 FOR UPDATE',
+  const insert = () =>
+    db.query(
+      `INSERT INTO idempotency_keys (user_id, key, session_id, claimed_until, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [claim.userId, claim.key, claim.sessionId, claim.until, claim.now],
+    );
+  if ((await insert()).length > 0) return { kind: 'claimed' };
+  const [existing] = await db.query<{ session_id: string; status: number | null; body: unknown }>(
+    'SELECT session_id, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
     [claim.userId, claim.key],
   );
   if (existing?.status != null)
     return { kind: 'replay', sessionId: existing.session_id, answer: { status: existing.status, body: existing.body } };
-  if (existing && existing.claimed_until && new Date(existing.claimed_until).toISOString() > claim.now) return { kind: 'busy' };
-  // Take over this key's lapsed claim, or any lapsed claim on the session, then claim afresh.
-  await tx.query(
-    'DELETE FROM idempotency_keys WHERE status IS NULL AND claimed_until <= $3 AND ((user_id = $1 AND key = $2) OR session_id = $4)',
+  const lapsed = await db.query(
+    `DELETE FROM idempotency_keys WHERE status IS NULL AND claimed_until <= $3 AND ((user_id = $1 AND key = $2) OR session_id = $4)
+     RETURNING 1`,
     [claim.userId, claim.key, claim.now, claim.sessionId],
   );
-  try {
-    await tx.query('SAVEPOINT claim');
-    await tx.query(`INSERT INTO idempotency_keys (user_id, key, session_id, claimed_until, created_at) VALUES ($1, $2, $3, $4, $5)`, [
-      claim.userId,
-      claim.key,
-      claim.sessionId,
-      claim.until,
-      claim.now,
-    ]);
-    await tx.query('RELEASE SAVEPOINT claim');
-    return { kind: 'claimed' };
-  } catch (error) {
-    // Someone else holds the session's one open claim, or claimed this key a moment ago.
-    if (!isUniqueViolation(error)) throw error;
-    await tx.query('ROLLBACK TO SAVEPOINT claim');
-    return { kind: 'busy' };
-  }
+  if (lapsed.length > 0 && (await insert()).length > 0) return { kind: 'claimed' };
+  return { kind: 'busy' };
 }
 
-/** Keeps the answer for retries with this key and closes the session, in the caller's transaction. */
+/** Keeps the answer for retries with this key and closes the session: one statement. */
 export async function recordAnswer(
-  tx: Queryable,
+  db: Queryable,
   claim: { userId: string; key: string; sessionId: string; now: string },
   answer: StoredAnswer,
 ): Promise<void> {
-  await tx.query('UPDATE idempotency_keys SET status = $3, body = $4, claimed_until = NULL WHERE user_id = $1 AND key = $2', [
-    claim.userId,
-    claim.key,
-    answer.status,
-    JSON.stringify(answer.body),
-  ]);
-  await tx.query('UPDATE connect_sessions SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL', [claim.sessionId, claim.now]);
+  await db.query(
+    `WITH answered AS (
+       UPDATE idempotency_keys SET status = $3, body = $4, claimed_until = NULL WHERE user_id = $1 AND key = $2 RETURNING session_id)
+     UPDATE connect_sessions SET closed_at = $5 WHERE id IN (SELECT session_id FROM answered) AND closed_at IS NULL`,
+    [claim.userId, claim.key, answer.status, JSON.stringify(answer.body), claim.now],
+  );
 }
 
 /** Gives a claim up without an answer (a transient failure): a retry with the key may try again. */

@@ -87,8 +87,9 @@ export interface ConnectedAccount {
 
 /**
  * Connects an account: a new integration, or the existing one for that account (or `integrationId`,
- * on reauthentication) made active again with the new credentials. One statement guarded by the
- * (workspace, account) unique constraint, so racing completions still make one integration.
+ * on reauthentication) made active again, with its new sealed credentials, and the list's version
+ * moved on: one statement, guarded by the (workspace, account) unique constraint, so racing
+ * completions still make one integration.
  */
 export async function connectAccount(
   tx: Queryable,
@@ -96,35 +97,35 @@ export async function connectAccount(
   account: ConnectedAccount,
   integrationId: string | null,
 ): Promise<{ integration: StoredIntegration; created: boolean }> {
-  const [row] = integrationId
-    ? await tx.query<IntegrationRow & { created: boolean }>(
-        `UPDATE integrations SET status = 'active', problem_code = NULL, problem_detail = NULL, stripe_account_name = $3, livemode = $4
-          WHERE workspace_id = $1 AND id = $2 RETURNING ${COLUMNS}, false AS created`,
-        [workspaceId, integrationId, account.stripeAccountName, account.livemode],
-      )
-    : await tx.query<IntegrationRow & { created: boolean }>(
-        `INSERT INTO integrations (id, workspace_id, provider, status, stripe_account_id, stripe_account_name, livemode, connected_at)
-         VALUES ($1, $2, 'stripe', 'active', $3, $4, $5, $6)
-         ON CONFLICT (workspace_id, stripe_account_id) DO UPDATE
-           SET status = 'active', problem_code = NULL, problem_detail = NULL,
-               stripe_account_name = EXCLUDED.stripe_account_name, livemode = EXCLUDED.livemode
-         RETURNING ${COLUMNS}, (xmax = 0) AS created`,
-        [
-          `int_${randomBytes(10).toString('hex')}`,
-          workspaceId,
-          account.stripeAccountId,
-          account.stripeAccountName,
-          account.livemode,
-          account.at,
-        ],
-      );
-  if (!row) throw new Error(`integration ${integrationId ?? account.stripeAccountId} vanished while connecting`);
-  await tx.query(
-    `INSERT INTO stripe_credentials (integration_id, access_token, refresh_token) VALUES ($1, $2, $3)
-     ON CONFLICT (integration_id) DO UPDATE SET access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token`,
-    [row.id, account.accessToken, account.refreshToken],
+  const upsert = integrationId
+    ? `UPDATE integrations SET status = 'active', problem_code = NULL, problem_detail = NULL, stripe_account_name = $4, livemode = $5
+        WHERE workspace_id = $2 AND id = $1 AND stripe_account_id = $3 AND $6::timestamptz IS NOT NULL
+        RETURNING ${COLUMNS}, false AS created`
+    : `INSERT INTO integrations (id, workspace_id, provider, status, stripe_account_id, stripe_account_name, livemode, connected_at)
+       VALUES ($1, $2, 'stripe', 'active', $3, $4, $5, $6)
+       ON CONFLICT (workspace_id, stripe_account_id) DO UPDATE
+         SET status = 'active', problem_code = NULL, problem_detail = NULL,
+             stripe_account_name = EXCLUDED.stripe_account_name, livemode = EXCLUDED.livemode
+       RETURNING ${COLUMNS}, (xmax = 0) AS created`;
+  const [row] = await tx.query<IntegrationRow & { created: boolean }>(
+    `WITH connected AS (${upsert}),
+          credentials AS (
+            INSERT INTO stripe_credentials (integration_id, access_token, refresh_token) SELECT id, $7, $8 FROM connected
+            ON CONFLICT (integration_id) DO UPDATE SET access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token),
+          touched AS (UPDATE workspaces SET version = version + 1 WHERE id = $2 AND EXISTS (SELECT 1 FROM connected))
+     SELECT * FROM connected`,
+    [
+      integrationId ?? `int_${randomBytes(10).toString('hex')}`,
+      workspaceId,
+      account.stripeAccountId,
+      account.stripeAccountName,
+      account.livemode,
+      account.at,
+      account.accessToken,
+      account.refreshToken,
+    ],
   );
-  await touchWorkspaces(tx, [workspaceId]);
+  if (!row) throw new Error(`integration ${integrationId ?? account.stripeAccountId} vanished while connecting`);
   return { integration: fromRow(row), created: row.created };
 }
 

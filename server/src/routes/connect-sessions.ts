@@ -99,50 +99,48 @@ export function connectSessionRoutes(services: WorkspaceServices) {
     const completion = parseBody(CompletionRequest, body);
     const claim = { userId: caller.userId, key, sessionId, now: iso(), until: iso(now() + CLAIM_SECONDS * 1000) };
 
-    // Check the session and claim its completion in one short transaction, the session row locked.
-    const claimed = await db.transaction(async (tx) => {
-      const outcome = await claimCompletion(tx, claim);
-      if (outcome.kind === 'replay') {
-        if (outcome.sessionId !== sessionId) {
-          throw new HttpError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This key was used for another request.');
-        }
-        return outcome;
+    // Claim the completion first: every instance on this database sees the claim.
+    const outcome = await claimCompletion(db, claim);
+    if (outcome.kind === 'replay') {
+      if (outcome.sessionId !== sessionId) {
+        throw new HttpError(422, 'idempotency_key_reused', 'Idempotency-Key reused', 'This key was used for another request.');
       }
-      if (outcome.kind === 'busy') {
-        // A retry overlapping its own first attempt (or a completion racing another) comes back
-        // shortly and then gets the first attempt's answer (IETF Idempotency-Key draft).
-        throw new HttpError(
-          409,
-          'idempotency_key_in_use',
-          'Request in progress',
-          'A request with this Idempotency-Key is still being processed. Retry shortly.',
-          {
-            'Retry-After': '1',
-          },
-        );
-      }
-      const session = await findSession(tx, caller.userId, sessionId);
-      if (!session) throw new HttpError(404, 'session_not_found', 'Connect session not found', 'Start the connection again.');
-      if (session.closed) throw new HttpError(410, 'session_closed', 'Connect session already completed', 'Start the connection again.');
-      if (Date.parse(session.expiresAt) <= now())
-        throw new HttpError(410, 'session_expired', 'Connect session expired', 'Start the connection again.');
-      // A grant always carries its state (the schema requires it); a denial may not.
-      if (completion.state !== undefined && completion.state !== session.state) {
-        throw new HttpError(400, 'state_mismatch', 'State mismatch', 'The state does not belong to this connect session.');
-      }
-      return { kind: 'claimed' as const, session };
-    });
-    if (claimed.kind === 'replay') return answerOf(claimed.answer);
-
-    let answer: StoredAnswer;
+      return answerOf(outcome.answer);
+    }
+    if (outcome.kind === 'busy') {
+      // A retry overlapping its own first attempt (or a completion racing another) comes back
+      // shortly and then gets the first attempt's answer (IETF Idempotency-Key draft).
+      throw new HttpError(
+        409,
+        'idempotency_key_in_use',
+        'Request in progress',
+        'A request with this Idempotency-Key is still being processed. Retry shortly.',
+        {
+          'Retry-After': '1',
+        },
+      );
+    }
     try {
-      answer = await finish(caller, claimed.session, completion, language, claim);
+      return answerOf(await finish(caller, await openSession(caller, sessionId, completion), completion, language, claim));
     } catch (error) {
-      // Nothing was decided (Stripe unreachable, say): the claim goes, and a retry may try again.
+      // Nothing was decided (a stale session, Stripe unreachable): the claim goes, and a retry may try again.
       await releaseClaim(db, claim).catch(() => undefined);
       throw error;
     }
-    return answerOf(answer);
+  }
+
+  /** The caller's session, if it may still be completed with this answer. */
+  async function openSession(caller: Caller, sessionId: string, completion: Completion): Promise<ConnectSession> {
+    const session = await findSession(db, caller.userId, sessionId);
+    if (!session) throw new HttpError(404, 'session_not_found', 'Connect session not found', 'Start the connection again.');
+    if (session.closed) throw new HttpError(410, 'session_closed', 'Connect session already completed', 'Start the connection again.');
+    if (Date.parse(session.expiresAt) <= now())
+      throw new HttpError(410, 'session_expired', 'Connect session expired', 'Start the connection again.');
+    // A grant always carries its state (the schema requires it); a denial may not.
+    if (completion.state !== undefined && completion.state !== session.state) {
+      throw new HttpError(400, 'state_mismatch', 'State mismatch', 'The state does not belong to this connect session.');
+    }
+    return session;
   }
 
   /** Exchanges the code (outside any transaction), then records the outcome and closes the session. */
@@ -153,7 +151,7 @@ export function connectSessionRoutes(services: WorkspaceServices) {
     language: Language,
     claim: { userId: string; key: string; sessionId: string; now: string },
   ): Promise<StoredAnswer> {
-    const remember = (answer: StoredAnswer) => db.transaction((tx) => recordAnswer(tx, claim, answer)).then(() => answer);
+    const remember = (answer: StoredAnswer) => recordAnswer(db, claim, answer).then(() => answer);
     if ('error' in completion) return remember({ status: 204, body: null });
     if (!/^ac_\w+$/.test(completion.code)) throw new HttpError(422, 'invalid_code', 'Invalid authorization code');
 

@@ -1,0 +1,12 @@
+import { testDatabase } from './test/support/pglite-template';
+const db = await testDatabase();
+await db.query('create table t(id int primary key, v text)');
+let t = performance.now();
+for (let i = 0; i < 1000; i++) await db.query('select 1');
+console.log('select 1', (performance.now() - t) / 1000);
+t = performance.now();
+for (let i = 0; i < 500; i++) await db.query('insert into t values ($1, $2)', [i, 'x']);
+console.log('insert', (performance.now() - t) / 500);
+t = performance.now();
+for (let i = 0; i < 500; i++) await db.transaction(async (tx) => { await tx.query('select 1'); });
+console.log('tx select', (performance.now() - t) / 500);
