@@ -13,6 +13,7 @@ import { DEMO_ADMIN_TOKEN } from '../server/src/model';
 // @ts-expect-error plain ESM script without types
 import { ensureBrowser } from '../scripts/browsers.mjs';
 import { launchChromiumWithExtension, type LaunchedChromium } from '../scripts/launch-chromium';
+import { measureServer, type ServerFigures } from './server';
 import { BUDGETS, measureSizes } from './sizes';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -30,7 +31,11 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 log('building the production extension and the baseline…');
 const sizes = measureSizes(join(work, 'production'));
 
-// 2. The bench build (the production bundle with the development manifest) plus a blank page.
+// 2. The workspace server, on each driver, before any browser runs.
+const serverFigures: ServerFigures[] = [];
+for (const driver of ['pglite', 'postgres'] as const) serverFigures.push(await measureServer(driver, log));
+
+// 3. The bench build (the production bundle with the development manifest) plus a blank page.
 execFileSync(
   process.execPath,
   [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--mode', 'bench', '--logLevel', 'error', '--outDir', join(work, 'bench')],
@@ -49,6 +54,8 @@ const server = await startReferenceServer({
   dataDir: join(work, 'data'),
   testControls: true,
   emulator: { autoApprove: 'owner@acme.test' },
+  // The bench writes faster than any admin: limiting it would measure the limiter.
+  rateLimit: { writes: 0 },
 });
 const chromium: LaunchedChromium = await launchChromiumWithExtension({
   executablePath: ensureBrowser('chromium') as string,
@@ -92,8 +99,7 @@ await options.keyboard.press('Enter');
 await options.waitForFunction(() => document.body.innerText.includes('Signed in as'), { timeout: 15_000 });
 
 async function seed(count: number) {
-  const { integrations } = (await (await api('/api/v1/integrations')).json()) as { integrations: Array<{ id: string }> };
-  for (const i of integrations) await api(`/api/v1/integrations/${i.id}`, { method: 'DELETE' });
+  await fetch(`${server.url}/__test/integrations`, { method: 'DELETE' });
   await fetch(`${server.url}/__test/integrations/seed`, { method: 'POST', body: JSON.stringify({ count }) });
   await send(options, { type: 'check-health' });
 }
@@ -308,6 +314,7 @@ const results = {
     changedStorageWrites: health.changedWrites,
   },
   heap: { popupBytes: median(popupHeap), blankBytes: median(blankHeap), ratio: round(median(popupHeap) / median(blankHeap), 2) },
+  server: serverFigures,
 };
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 const table = [
@@ -323,6 +330,30 @@ const table = [
   `| health check, 1000 integrations, unchanged (304) | ${results.healthCheck1000.unchangedMs} ms; ${results.healthCheck1000.unchangedStorageWrites} storage writes, ${results.healthCheck1000.unchangedPopupMutations} popup DOM mutations in ${RUNS} checks | changed: ${results.healthCheck1000.changedMs} ms, ${results.healthCheck1000.changedStorageWrites} storage writes | no re-render, no storage write | ${verdict(results.healthCheck1000.unchangedStorageWrites === 0 && results.healthCheck1000.unchangedPopupMutations === 0)} |`,
   `| popup JS heap after render | ${KB(results.heap.popupBytes)} | blank extension page ${KB(results.heap.blankBytes)} (×${results.heap.ratio}) | report | — |`,
 ];
+// The JSON document store these replace, measured on the same kind of machine (issue "The workspace
+// side for real", main 7222123): one session at 10,000 integrations, 50 concurrent creations, a 304.
+const JSON_STORE = { createAt10k: 55, first100: 2.5, last100: 15.4, growthRatio: 6.1, concurrent50: 756, notModified50k: 348 };
+const serverRows = (figures: ServerFigures[]) => {
+  const byDriver = (pick: (f: ServerFigures) => string) =>
+    figures.map((f) => `${f.driver === 'pglite' ? 'PGlite' : 'PostgreSQL'} ${pick(f)}`).join('; ');
+  const all = (ok: (f: ServerFigures) => boolean) =>
+    verdict(figures.every(ok)) +
+    (figures.every(ok)
+      ? ''
+      : ` (${figures
+          .filter((f) => !ok(f))
+          .map((f) => f.driver)
+          .join(', ')})`);
+  return [
+    `| server: create a connect session, 1,000 workspaces × 50 integrations, 10,000 stored sessions (median of 200) | ${byDriver((f) => `${f.createSessionMs} ms`)} | JSON store: ${JSON_STORE.createAt10k} ms at 10,000 integrations | ≤ 10 ms | ${all((f) => f.createSessionMs <= 10)} |`,
+    `| server: complete a connect session, same data (median of 100) | ${byDriver((f) => `${f.completeMs} ms`)} | — | ≤ 10 ms | ${all((f) => f.completeMs <= 10)} |`,
+    `| server: first 100 → last 100 of 3,000 session creations (medians) | ${byDriver((f) => `${f.growth.first100Ms} → ${f.growth.last100Ms} ms (×${f.growth.ratio})`)} | JSON store: ${JSON_STORE.first100} → ${JSON_STORE.last100} ms (×${JSON_STORE.growthRatio}) | ≤ ×1.3 | ${all((f) => f.growth.ratio <= 1.3)} |`,
+    `| server: 50 concurrent completions, all answered | ${byDriver((f) => `${f.concurrentCompletions50Ms} ms`)} | JSON store: 50 concurrent creations ${JSON_STORE.concurrent50} ms | ≤ 150 ms | ${all((f) => f.concurrentCompletions50Ms <= 150)} |`,
+    `| server: unchanged list (304) of a workspace with 50,000 integrations (median of 100) | ${byDriver((f) => `${f.notModified50kMs} ms`)} | JSON store: ${JSON_STORE.notModified50k} ms | ≤ 5 ms | ${all((f) => f.notModified50kMs <= 5)} |`,
+  ];
+};
+table.push(...serverRows(serverFigures));
+
 const markdown = `# Performance
 
 Measured by \`npm run bench\` on ${results.date.slice(0, 10)}: ${results.machine.cpus} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB,
@@ -356,6 +387,12 @@ How each figure is taken (\`bench/run.ts\`):
 - **Health check**: a \`check-health\` command round trip with 1000 integrations; unchanged lists
   are answered 304 and must cause no storage write and no DOM mutation in an open popup.
 - **Heap**: \`JSHeapUsedSize\` of the popup with 10 integrations against a blank extension page.
+- **Server** (\`bench/server.ts\`): the reference workspace on PGlite (a data folder, as \`npm start\`
+  runs it) and on a PostgreSQL 15 server started for the run, each seeded in SQL with 1,000
+  workspaces × 50 integrations, 10,000 live connect sessions and one workspace of 50,000
+  integrations; requests over HTTP from the same process, the Stripe emulator approving at once.
+  Each timing is one request from send to the whole answer read; the 50 completions are sent
+  together and timed until the last is answered.
 
 What keeps the popup fast:
 - Preact's core only: the popup is a render of the stored state (\`src/popup/main.tsx\`), its rows

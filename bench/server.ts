@@ -56,7 +56,9 @@ async function seed(server: ReferenceServer): Promise<void> {
   );
   // One big workspace for the 304.
   await db.query(`INSERT INTO workspaces (id, name) VALUES ('ws_big', 'Big')`);
-  await db.query(`INSERT INTO users (id, workspace_id, name, email, role) VALUES ('usr_big', 'ws_big', 'Big Admin', 'big@bench.test', 'admin')`);
+  await db.query(
+    `INSERT INTO users (id, workspace_id, name, email, role) VALUES ('usr_big', 'ws_big', 'Big Admin', 'big@bench.test', 'admin')`,
+  );
   await db.query(`INSERT INTO api_tokens (token_hash, user_id) VALUES (sha256(convert_to('wc_bench_big', 'UTF8')), 'usr_big')`);
   await db.query(
     `INSERT INTO integrations (id, workspace_id, provider, status, stripe_account_id, stripe_account_name, livemode, connected_at)
@@ -95,7 +97,11 @@ export async function measureServer(driver: 'pglite' | 'postgres', log: (line: s
     const readyToComplete = async (token: string) => {
       const session = await createSession(token);
       const back = new URL((await fetch(session.authorizeUrl, { redirect: 'manual' })).headers.get('location')!);
-      return { token, id: session.id, body: JSON.stringify({ code: back.searchParams.get('code'), state: back.searchParams.get('state') }) };
+      return {
+        token,
+        id: session.id,
+        body: JSON.stringify({ code: back.searchParams.get('code'), state: back.searchParams.get('state') }),
+      };
     };
     const complete = async (ready: { token: string; id: string; body: string }, key: string) => {
       const response = await call(ready.token, `/api/v1/connect-sessions/${ready.id}/complete`, {

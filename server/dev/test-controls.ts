@@ -76,6 +76,14 @@ export function createTestControls(services: WorkspaceServices, emulatorUrl: str
       faults.clear();
       return new Response(null, { status: 204 });
     })
+    .delete('/integrations', async () => {
+      // Benchmarks: start again from an empty list.
+      await db.transaction(async (tx) => {
+        await tx.query('DELETE FROM integrations WHERE workspace_id = $1', [defaultWorkspaceId]);
+        await touchWorkspaces(tx, [defaultWorkspaceId]);
+      });
+      return new Response(null, { status: 204 });
+    })
     .post('/integrations/seed', async (c) => {
       // Benchmarks and long lists: many integrations at once, every tenth one broken.
       const { count = 10 } = parseBody(SeedRequest, await readJson(c.req.raw));

@@ -11,7 +11,7 @@ export interface StripeConnectConfig {
   /** The emulator's base URL; absent for real Stripe. */
   emulatorUrl?: string;
   /** Verifies `Stripe-Signature` on webhook events; without it webhooks are refused. */
-  webhookSecret?: string;
+  webhookSecret?: string | undefined;
 }
 
 export interface SyncFailure {

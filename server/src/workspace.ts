@@ -12,11 +12,11 @@ import { createSealer, keyInDataDir, parseKey, type Sealer } from './secrets';
 
 export interface StorageOptions {
   /** A PostgreSQL server (`postgres://…`); without it, PGlite in `dataDir`. */
-  databaseUrl?: string;
+  databaseUrl?: string | undefined;
   /** The embedded default's folder: its database and, unless a key is given, its encryption key. */
   dataDir: string;
   /** 32 bytes, hex or base64 (WORKSPACE_ENCRYPTION_KEY). Required with a database URL. */
-  encryptionKey?: string;
+  encryptionKey?: string | undefined;
   /** A database opened elsewhere (tests: PGlite in memory); migrated and owned from here on. */
   database?: Database;
 }
@@ -29,7 +29,7 @@ export interface WorkspaceStorage {
 export async function openStorage(options: StorageOptions): Promise<WorkspaceStorage> {
   let key: Buffer;
   if (options.encryptionKey) key = parseKey(options.encryptionKey);
-  else if (options.databaseUrl !== undefined) {
+  else if (options.databaseUrl) {
     // The data folder is not shared between instances; a key in it would differ per instance.
     throw new Error('WORKSPACE_ENCRYPTION_KEY is required with DATABASE_URL (32 bytes, hex or base64: `openssl rand -base64 32`)');
   } else {

@@ -109,7 +109,7 @@ describe('workspaces, pages and the door', () => {
     expect(etags.size).toBe(1);
     // Without a limit: the default page; an unchanged list is a 304 whatever its size.
     const first = await t.api('/api/v1/integrations');
-    expect(((await first.json()) as { integrations: unknown[] }).integrations).toHaveLength(100);
+    expect(((await first.json()) as { integrations: unknown[] }).integrations).toHaveLength(200);
     expect((await t.api('/api/v1/integrations', { headers: { 'If-None-Match': first.headers.get('etag')! } })).status).toBe(304);
 
     for (const [query, code] of [

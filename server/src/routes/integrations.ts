@@ -11,7 +11,7 @@ import type { Integration, StoredIntegration } from '../model';
 import { HttpError, jsonResponse } from '../problems';
 import { describeProblem, type Language } from '../reasons';
 
-export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 200;
 export const MAX_PAGE_SIZE = 500;
 
 export function presentIntegration(stored: StoredIntegration, language: Language): Integration {
