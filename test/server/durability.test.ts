@@ -98,6 +98,52 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
     expect(retry).toEqual(completed);
   }, 60_000);
 
+  it('a kill -9 in the middle of a completion keeps what was acknowledged and half-applies nothing', async () => {
+    // Stripe outlives the workspace process, as it would.
+    const emulator = await startStripeEmulator({ host: '127.0.0.1' });
+    cleanup.push(() => emulator.close());
+    const env = { ...(await storageEnv()), EMULATOR_URL: emulator.url };
+    const first = await spawnServer(env);
+    cleanup.push(async () => first.child.kill('SIGKILL'));
+
+    const acknowledged = await startSession(first.url);
+    const acme = await authorizeOnEmulator(acknowledged.authorizeUrl);
+    const acmeGrant = { code: acme.searchParams.get('code'), state: acme.searchParams.get('state') };
+    const kept = await completeLikeTheExtension(first.url, acknowledged.id, 'kill-key-1', acmeGrant);
+    expect(kept.status).toBe(201);
+
+    // The next completion is claimed and waiting on Stripe when the process dies.
+    const inFlight = await startSession(first.url);
+    const globex = await authorizeOnEmulator(inFlight.authorizeUrl, { email: 'owner@globex.test' });
+    const globexGrant = { code: globex.searchParams.get('code'), state: globex.searchParams.get('state') };
+    await fetch(`${emulator.url}/__emulator/slow-token`, { method: 'POST', body: JSON.stringify({ delayMs: 10_000 }) });
+    const exchanges = () => emulator.requests.filter((r) => r.path === '/oauth/token').length;
+    const before = exchanges();
+    const lost = api(first.url, `/api/v1/connect-sessions/${inFlight.id}/complete`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': 'kill-key-2' },
+      body: JSON.stringify(globexGrant),
+    }).catch((error: unknown) => error);
+    await expect.poll(exchanges, { timeout: 10_000, interval: 20 }).toBe(before + 1);
+    first.child.kill('SIGKILL');
+    await new Promise((done) => first.child.once('exit', done));
+    expect(await lost).toBeInstanceOf(Error);
+
+    const second = await spawnServer(env);
+    cleanup.push(async () => second.child.kill('SIGKILL'));
+    const list = (await (await api(second.url, '/api/v1/integrations')).json()) as { integrations: unknown[] };
+    expect(list.integrations).toEqual([kept.body]);
+    expect(await completeLikeTheExtension(second.url, acknowledged.id, 'kill-key-1', acmeGrant)).toEqual(kept);
+    // The interrupted completion is still claimed (until its claim lapses), not done twice meanwhile.
+    const retried = await api(second.url, `/api/v1/connect-sessions/${inFlight.id}/complete`, {
+      method: 'POST',
+      headers: { 'Idempotency-Key': 'kill-key-2' },
+      body: JSON.stringify(globexGrant),
+    });
+    expect(retried.status).toBe(409);
+    expect(retried.headers.get('retry-after')).toBe('1');
+  }, 60_000);
+
   it.runIf(postgresUrl)(
     'two instances on one PostgreSQL, the same completion sent to both at once: one code exchange, one integration, the same answer',
     async () => {
