@@ -4,9 +4,11 @@
  * stored sessions, then create-session and complete medians, the first against the last 100 of
  * 3,000 creations, 50 concurrent completions, and the 304 of a workspace with 50,000 integrations.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { startReferenceServer, type ReferenceServer } from '../server/dev/reference-server';
 import { startPostgres } from '../scripts/postgres';
 
@@ -67,13 +69,29 @@ async function seed(server: ReferenceServer): Promise<void> {
   await db.query('ANALYZE');
 }
 
+/**
+ * Stripe (the emulator) in a process of its own, as it would be: its work is not the workspace's.
+ * On one machine it still shares the cores.
+ */
+async function startStripeElsewhere(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../server/dev/emulator-main.ts')], {
+    env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_AUTO_APPROVE: 'owner@acme.test' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (line.startsWith('{')) return { url: (JSON.parse(line) as { emulatorUrl: string }).emulatorUrl, child };
+  }
+  throw new Error('the emulator exited before it was ready');
+}
+
 export async function measureServer(driver: 'pglite' | 'postgres', log: (line: string) => void): Promise<ServerFigures> {
   const work = mkdtempSync(join(tmpdir(), `wc-bench-server-${driver}-`));
   const postgres = driver === 'postgres' ? await startPostgres() : null;
+  const stripe = await startStripeElsewhere();
   const server = await startReferenceServer({
     dataDir: work,
     ...(postgres ? { databaseUrl: await postgres.createDatabase(), encryptionKey: Buffer.alloc(32, 1).toString('base64') } : {}),
-    emulator: { autoApprove: 'owner@acme.test' },
+    emulatorUrl: stripe.url,
     rateLimit: { writes: 0 },
   });
   try {
@@ -162,6 +180,7 @@ export async function measureServer(driver: 'pglite' | 'postgres', log: (line: s
     };
   } finally {
     await server.close();
+    stripe.child.kill();
     await postgres?.destroy();
     rmSync(work, { recursive: true, force: true });
   }

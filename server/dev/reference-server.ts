@@ -23,6 +23,7 @@ import {
   type EmulatorOptions,
   type StripeEmulator,
 } from './stripe-emulator';
+import { importLegacyStore } from './legacy-import';
 import { createTestControls } from './test-controls';
 
 export interface ReferenceServerOptions extends StorageOptions, Partial<Omit<WorkspaceConfig, keyof StorageOptions | 'rateLimit'>> {
@@ -68,6 +69,9 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
         },
   );
   const { db, sealer } = await openStorage(options);
+  const imported = await importLegacyStore(options.dataDir, db, sealer);
+  if (imported)
+    console.log(`Imported ${imported.workspace} (${imported.integrations} integrations) from ${options.dataDir}/workspace.json`);
   const demo = demoWorkspace({
     ...(options.adminToken ? { admin: options.adminToken } : {}),
     ...(options.standardToken ? { standard: options.standardToken } : {}),

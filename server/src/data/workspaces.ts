@@ -18,24 +18,27 @@ export async function createWorkspace(db: Database, workspace: NewWorkspace): Pr
  * Instances starting together on one database race here: the primary key picks one.
  */
 export async function ensureWorkspace(db: Database, workspace: NewWorkspace): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const created = await tx.query('INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [
+  return db.transaction((tx) => insertWorkspace(tx, workspace));
+}
+
+/** `ensureWorkspace` inside the caller's transaction. */
+export async function insertWorkspace(tx: Queryable, workspace: NewWorkspace): Promise<boolean> {
+  const created = await tx.query('INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING RETURNING id', [
+    workspace.id,
+    workspace.name,
+  ]);
+  if (created.length === 0) return false;
+  for (const user of workspace.users) {
+    await tx.query('INSERT INTO users (id, workspace_id, name, email, role) VALUES ($1, $2, $3, $4, $5)', [
+      user.id,
       workspace.id,
-      workspace.name,
+      user.name,
+      user.email,
+      user.role,
     ]);
-    if (created.length === 0) return false;
-    for (const user of workspace.users) {
-      await tx.query('INSERT INTO users (id, workspace_id, name, email, role) VALUES ($1, $2, $3, $4, $5)', [
-        user.id,
-        workspace.id,
-        user.name,
-        user.email,
-        user.role,
-      ]);
-      await tx.query('INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)', [hashToken(user.token), user.id]);
-    }
-    return true;
-  });
+    await tx.query('INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)', [hashToken(user.token), user.id]);
+  }
+  return true;
 }
 
 interface CallerRow {
