@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startReferenceServer, type ReferenceServer } from '../server/dev/reference-server';
+import type { Database } from '../server/src/db/database';
+import { openStorage } from '../server/src/workspace';
 import { startPostgres } from '../scripts/postgres';
 
 const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/stripe';
@@ -35,8 +36,7 @@ const median = (values: number[]) => {
 const round = (n: number) => Math.round(n * 100) / 100;
 
 /** Many workspaces, integrations and sessions, straight into the database (the API would take minutes). */
-async function seed(server: ReferenceServer): Promise<void> {
-  const { db } = server;
+async function seed(db: Database): Promise<void> {
   await db.query(`INSERT INTO workspaces (id, name) SELECT 'ws_b' || n, 'Bench ' || n FROM generate_series(1, ${WORKSPACES}) AS n`);
   await db.query(
     `INSERT INTO users (id, workspace_id, name, email, role)
@@ -69,34 +69,43 @@ async function seed(server: ReferenceServer): Promise<void> {
   await db.query('ANALYZE');
 }
 
-/**
- * Stripe (the emulator) in a process of its own, as it would be: its work is not the workspace's.
- * On one machine it still shares the cores.
- */
-async function startStripeElsewhere(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../server/dev/emulator-main.ts')], {
-    env: { ...process.env, EMULATOR_PORT: '0', EMULATOR_AUTO_APPROVE: 'owner@acme.test' },
+/** A process of the reference setup, once it prints its `{"ready": true, …}` line. */
+async function spawnReady(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Record<string, string> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '..', script)], {
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (line.startsWith('{')) return { url: (JSON.parse(line) as { emulatorUrl: string }).emulatorUrl, child };
+  for await (const line of createInterface({ input: child.stdout })) {
+    if (line.startsWith('{')) return { child, ready: JSON.parse(line) as Record<string, string> };
   }
-  throw new Error('the emulator exited before it was ready');
+  throw new Error(`${script} exited before it was ready`);
 }
 
 export async function measureServer(driver: 'pglite' | 'postgres', log: (line: string) => void): Promise<ServerFigures> {
   const work = mkdtempSync(join(tmpdir(), `wc-bench-server-${driver}-`));
   const postgres = driver === 'postgres' ? await startPostgres() : null;
-  const stripe = await startStripeElsewhere();
-  const server = await startReferenceServer({
-    dataDir: work,
-    ...(postgres ? { databaseUrl: await postgres.createDatabase(), encryptionKey: Buffer.alloc(32, 1).toString('base64') } : {}),
-    emulatorUrl: stripe.url,
-    rateLimit: { writes: 0 },
-  });
+  const storage = postgres
+    ? { DATABASE_URL: await postgres.createDatabase(), WORKSPACE_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64') }
+    : {};
+  const children: ChildProcess[] = [];
   try {
     log(`server (${driver}): seeding ${WORKSPACES} workspaces × ${INTEGRATIONS_EACH} integrations, ${STORED_SESSIONS} sessions…`);
-    await seed(server);
+    const { db } = await openStorage({ dataDir: work, databaseUrl: storage.DATABASE_URL, encryptionKey: storage.WORKSPACE_ENCRYPTION_KEY });
+    await seed(db);
+    await db.close();
+    // Three processes, as in production: the clients (this one), the workspace, and Stripe (the
+    // emulator, approving at once). On one machine they still share its cores.
+    const stripe = await spawnReady('server/dev/emulator-main.ts', { EMULATOR_PORT: '0', EMULATOR_AUTO_APPROVE: 'owner@acme.test' });
+    children.push(stripe.child);
+    const workspace = await spawnReady('server/dev/main.ts', {
+      ...storage,
+      DATA_DIR: work,
+      PORT: '0',
+      EMULATOR_URL: stripe.ready.emulatorUrl!,
+      WORKSPACE_RATE_LIMIT: '0',
+    });
+    children.push(workspace.child);
+    const server = { url: workspace.ready.workspaceUrl! };
     const call = (token: string, path: string, init: RequestInit = {}) =>
       fetch(`${server.url}${path}`, {
         ...init,
@@ -179,8 +188,8 @@ export async function measureServer(driver: 'pglite' | 'postgres', log: (line: s
       notModified50kMs: round(median(notModified)),
     };
   } finally {
-    await server.close();
-    stripe.child.kill();
+    for (const child of children) child.kill();
+    await Promise.all(children.map((child) => new Promise((done) => (child.exitCode === null ? child.once('exit', done) : done(null)))));
     await postgres?.destroy();
     rmSync(work, { recursive: true, force: true });
   }
