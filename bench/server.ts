@@ -5,7 +5,7 @@
  * 3,000 creations, 50 concurrent completions, and the 304 of a workspace with 50,000 integrations.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,8 @@ export interface ServerFigures {
   completeMs: number;
   growth: { first100Ms: number; last100Ms: number; ratio: number };
   concurrentCompletions50Ms: number;
+  /** CPU the workspace and Stripe (emulator) processes spent on those 50 (10 ms resolution). */
+  concurrentCpuMs: { workspace: number; stripe: number };
   notModified50kMs: number;
 }
 
@@ -67,6 +69,13 @@ async function seed(db: Database): Promise<void> {
      SELECT 'int_big_' || i, 'ws_big', 'stripe', 'active', 'acct_big_' || i, 'Store ' || i, false, now() FROM generate_series(1, ${BIG_WORKSPACE_INTEGRATIONS}) AS i`,
   );
   await db.query('ANALYZE');
+}
+
+/** CPU time a child process has used so far (user + system, from /proc: 10 ms ticks). */
+function cpuMs(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** A process of the reference setup, once it prints its `{"ready": true, …}` line. */
@@ -163,7 +172,9 @@ export async function measureServer(driver: 'pglite' | 'postgres', log: (line: s
 
     log(`server (${driver}): 50 concurrent completions…`);
     const batch = await Promise.all(Array.from({ length: 50 }, (_, n) => readyToComplete(tokenOf(500 + n))));
+    const cpuBefore = [cpuMs(workspace.child), cpuMs(stripe.child)];
     const concurrent = await timed(() => Promise.all(batch.map((ready, n) => complete(ready, `bench-concurrent-${n}`))));
+    const [workspaceCpu, stripeCpu] = [cpuMs(workspace.child) - cpuBefore[0]!, cpuMs(stripe.child) - cpuBefore[1]!];
 
     log(`server (${driver}): 304 at ${BIG_WORKSPACE_INTEGRATIONS} integrations…`);
     const etag = (await call('wc_bench_big', '/api/v1/integrations')).headers.get('etag')!;
@@ -185,6 +196,7 @@ export async function measureServer(driver: 'pglite' | 'postgres', log: (line: s
       completeMs: round(median(completions)),
       growth: { first100Ms: round(first100), last100Ms: round(last100), ratio: round(last100 / first100) },
       concurrentCompletions50Ms: round(concurrent),
+      concurrentCpuMs: { workspace: workspaceCpu, stripe: stripeCpu },
       notModified50kMs: round(median(notModified)),
     };
   } finally {
