@@ -348,7 +348,7 @@ const serverRows = (figures: ServerFigures[]) => {
     `| server: create a connect session, 1,000 workspaces × 50 integrations, 10,000 stored sessions (median of 200) | ${byDriver((f) => `${f.createSessionMs} ms`)} | JSON store: ${JSON_STORE.createAt10k} ms at 10,000 integrations | ≤ 10 ms | ${all((f) => f.createSessionMs <= 10)} |`,
     `| server: complete a connect session, same data (median of 100) | ${byDriver((f) => `${f.completeMs} ms`)} | — | ≤ 10 ms | ${all((f) => f.completeMs <= 10)} |`,
     `| server: first 100 → last 100 of 3,000 session creations (medians) | ${byDriver((f) => `${f.growth.first100Ms} → ${f.growth.last100Ms} ms (×${f.growth.ratio})`)} | JSON store: ${JSON_STORE.first100} → ${JSON_STORE.last100} ms (×${JSON_STORE.growthRatio}) | ≤ ×1.3 | ${all((f) => f.growth.ratio <= 1.3)} |`,
-    `| server: 50 concurrent completions, all answered | ${byDriver((f) => `${f.concurrentCompletions50Ms} ms`)} | JSON store: 50 concurrent creations ${JSON_STORE.concurrent50} ms | ≤ 150 ms | ${all((f) => f.concurrentCompletions50Ms <= 150)} |`,
+    `| server: 50 concurrent completions, all answered (CPU the workspace process spent on them) | ${byDriver((f) => `${f.concurrentCompletions50Ms} ms (${f.concurrentCpuMs.workspace} ms)`)} | JSON store: 50 concurrent creations ${JSON_STORE.concurrent50} ms | ≤ 150 ms | ${all((f) => f.concurrentCompletions50Ms <= 150)} |`,
     `| server: unchanged list (304) of a workspace with 50,000 integrations (median of 100) | ${byDriver((f) => `${f.notModified50kMs} ms`)} | JSON store: ${JSON_STORE.notModified50k} ms | ≤ 5 ms | ${all((f) => f.notModified50kMs <= 5)} |`,
   ];
 };
@@ -423,6 +423,15 @@ Goals still missed, and why:
   paints a parsed paragraph; the difference is one to two frames. Closing it would take a
   pre-rendered HTML snapshot of the last list injected before the modules run, which would show stale
   progress and buttons without handlers for a moment; not done.
+- **50 concurrent completions ≤ 150 ms on PGlite** (${serverFigures.find((f) => f.driver === 'pglite')?.concurrentCompletions50Ms} ms here): PGlite
+  is PostgreSQL running on the workspace process's own thread, so the database work of 50
+  completions happens one statement after another on the thread that also parses, routes and
+  calls Stripe; the workspace process spent ${serverFigures.find((f) => f.driver === 'pglite')?.concurrentCpuMs.workspace} ms of CPU on them, against
+  ${serverFigures.find((f) => f.driver === 'postgres')?.concurrentCpuMs.workspace} ms with PostgreSQL, where the database's share runs in its own processes. The
+  embedded default is for one team and for trying the product; a workspace that expects bursts
+  of completions sets \`DATABASE_URL\`. On this 2-core machine the clients, the workspace, Stripe's
+  emulator and PostgreSQL share the cores, so the PostgreSQL figure moves around the goal from
+  run to run (about 130–190 ms in the runs of this change).
 - **Connect flow ≤ 1.5× a bare Node script** (×${results.connectFlow.ratio}): \`identity.launchWebAuthFlow\`
   opens a browser window and loads Stripe's page in it, which a Node script does not. Against a bare
   extension page making the same round trips through the same window, the extension takes
