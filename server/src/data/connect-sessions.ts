@@ -52,19 +52,14 @@ export async function purgeOld(db: Queryable, horizon: string): Promise<void> {
   await db.query('DELETE FROM idempotency_keys WHERE created_at < $1', [horizon]);
 }
 
-/** The caller's own session (another user's is as good as absent). */
-export async function findSession(db: Queryable, userId: string, id: string): Promise<ConnectSession | null> {
-  const [row] = await db.query<SessionRow>('SELECT * FROM connect_sessions WHERE id = $1 AND user_id = $2', [id, userId]);
-  return row ? fromRow(row) : null;
-}
-
 export interface StoredAnswer {
   status: number;
   body: unknown;
 }
 
 export type Claim =
-  | { kind: 'claimed' }
+  /** Claimed; with the caller's session as it stands (null: there is none). */
+  | { kind: 'claimed'; session: ConnectSession | null }
   /** This key's request finished before: replay its answer. */
   | { kind: 'replay'; sessionId: string; answer: StoredAnswer }
   /** This key's first request, or another completion of the session, is still being worked on. */
@@ -72,20 +67,27 @@ export type Claim =
 
 /**
  * Claims the completion of `sessionId` for `key` until `until`: one insert, which the primary key
- * (user, key) and the one-open-claim-per-session index let through once. A finished claim is
- * replayed; a lapsed one (its worker died) is taken over.
+ * (user, key) and the one-open-claim-per-session index let through once, read in the same statement
+ * as the caller's session. A finished claim is replayed; a lapsed one (its worker died) is taken over.
  */
 export async function claimCompletion(
   db: Queryable,
   claim: { userId: string; key: string; sessionId: string; now: string; until: string },
 ): Promise<Claim> {
-  const insert = () =>
-    db.query(
-      `INSERT INTO idempotency_keys (user_id, key, session_id, claimed_until, created_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING 1`,
+  const insert = async (): Promise<Claim | null> => {
+    const [row] = await db.query<Partial<SessionRow> & { claimed: boolean }>(
+      `WITH claimed AS (
+         INSERT INTO idempotency_keys (user_id, key, session_id, claimed_until, created_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING 1)
+       SELECT s.*, EXISTS (SELECT 1 FROM claimed) AS claimed
+         FROM (SELECT 1) AS one LEFT JOIN connect_sessions s ON s.id = $3 AND s.user_id = $1`,
       [claim.userId, claim.key, claim.sessionId, claim.until, claim.now],
     );
-  if ((await insert()).length > 0) return { kind: 'claimed' };
+    if (!row?.claimed) return null;
+    return { kind: 'claimed', session: row.id ? fromRow(row as SessionRow) : null };
+  };
+  const claimed = await insert();
+  if (claimed) return claimed;
   const [existing] = await db.query<{ session_id: string; status: number | null; body: unknown }>(
     'SELECT session_id, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2',
     [claim.userId, claim.key],
@@ -97,8 +99,7 @@ export async function claimCompletion(
      RETURNING 1`,
     [claim.userId, claim.key, claim.now, claim.sessionId],
   );
-  if (lapsed.length > 0 && (await insert()).length > 0) return { kind: 'claimed' };
-  return { kind: 'busy' };
+  return (lapsed.length > 0 ? await insert() : null) ?? { kind: 'busy' };
 }
 
 /** Keeps the answer for retries with this key and closes the session: one statement. */

@@ -7,15 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { requireAdmin } from '../auth';
 import type { ApiEnv, WorkspaceServices } from '../context';
-import {
-  claimCompletion,
-  createSession,
-  findSession,
-  purgeOld,
-  recordAnswer,
-  releaseClaim,
-  type StoredAnswer,
-} from '../data/connect-sessions';
+import { claimCompletion, createSession, purgeOld, recordAnswer, releaseClaim, type StoredAnswer } from '../data/connect-sessions';
 import { accountInUse, connectAccount, findIntegration } from '../data/integrations';
 import type { Caller, ConnectSession } from '../model';
 import { HttpError, jsonResponse, problemBody, problemResponse, readJson } from '../problems';
@@ -121,7 +113,7 @@ export function connectSessionRoutes(services: WorkspaceServices) {
       );
     }
     try {
-      return answerOf(await finish(caller, await openSession(caller, sessionId, completion), completion, language, claim));
+      return answerOf(await finish(caller, openSession(outcome.session, completion), completion, language, claim));
     } catch (error) {
       // Nothing was decided (a stale session, Stripe unreachable): the claim goes, and a retry may try again.
       await releaseClaim(db, claim).catch(() => undefined);
@@ -130,8 +122,7 @@ export function connectSessionRoutes(services: WorkspaceServices) {
   }
 
   /** The caller's session, if it may still be completed with this answer. */
-  async function openSession(caller: Caller, sessionId: string, completion: Completion): Promise<ConnectSession> {
-    const session = await findSession(db, caller.userId, sessionId);
+  function openSession(session: ConnectSession | null, completion: Completion): ConnectSession {
     if (!session) throw new HttpError(404, 'session_not_found', 'Connect session not found', 'Start the connection again.');
     if (session.closed) throw new HttpError(410, 'session_closed', 'Connect session already completed', 'Start the connection again.');
     if (Date.parse(session.expiresAt) <= now())
