@@ -36,13 +36,16 @@ const api = (url: string, path: string, init: RequestInit = {}) =>
     headers: { Authorization: `Bearer ${DEMO_ADMIN_TOKEN}`, 'Content-Type': 'application/json', ...(init.headers as object) },
   });
 
-async function startSession(url: string) {
+/** A connect session the admin has signed in for on the emulator: its id, and the grant Stripe sent back. */
+async function signedInSession(url: string, email = 'owner@acme.test') {
   const response = await api(url, '/api/v1/connect-sessions', {
     method: 'POST',
     body: JSON.stringify({ provider: 'stripe', redirectUri: REDIRECT_URI }),
   });
   expect(response.status).toBe(201);
-  return (await response.json()) as { id: string; authorizeUrl: string };
+  const session = (await response.json()) as { id: string; authorizeUrl: string };
+  const redirect = await authorizeOnEmulator(session.authorizeUrl, { email });
+  return { id: session.id, grant: { code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') } };
 }
 
 /** A completion as the extension sends it: after a 409 with Retry-After, the same request again. */
@@ -79,10 +82,8 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
     const first = await spawnServer(env);
     cleanup.push(async () => first.child.kill('SIGKILL'));
 
-    const session = await startSession(first.url);
-    const redirect = await authorizeOnEmulator(session.authorizeUrl);
-    const grant = { code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') };
-    const completed = await completeLikeTheExtension(first.url, session.id, 'durable-key-1', grant);
+    const session = await signedInSession(first.url);
+    const completed = await completeLikeTheExtension(first.url, session.id, 'durable-key-1', session.grant);
     expect(completed.status).toBe(201);
 
     // No graceful shutdown: whatever was acknowledged must already be on disk.
@@ -94,7 +95,7 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
     const list = (await (await api(second.url, '/api/v1/integrations')).json()) as { integrations: unknown[] };
     expect(list.integrations).toEqual([completed.body]);
     // …and the idempotency record too: a retry after the crash gets the same answer, not a second integration.
-    const retry = await completeLikeTheExtension(second.url, session.id, 'durable-key-1', grant);
+    const retry = await completeLikeTheExtension(second.url, session.id, 'durable-key-1', session.grant);
     expect(retry).toEqual(completed);
   }, 60_000);
 
@@ -106,23 +107,19 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
     const first = await spawnServer(env);
     cleanup.push(async () => first.child.kill('SIGKILL'));
 
-    const acknowledged = await startSession(first.url);
-    const acme = await authorizeOnEmulator(acknowledged.authorizeUrl);
-    const acmeGrant = { code: acme.searchParams.get('code'), state: acme.searchParams.get('state') };
-    const kept = await completeLikeTheExtension(first.url, acknowledged.id, 'kill-key-1', acmeGrant);
+    const acknowledged = await signedInSession(first.url);
+    const kept = await completeLikeTheExtension(first.url, acknowledged.id, 'kill-key-1', acknowledged.grant);
     expect(kept.status).toBe(201);
 
     // The next completion is claimed and waiting on Stripe when the process dies.
-    const inFlight = await startSession(first.url);
-    const globex = await authorizeOnEmulator(inFlight.authorizeUrl, { email: 'owner@globex.test' });
-    const globexGrant = { code: globex.searchParams.get('code'), state: globex.searchParams.get('state') };
+    const inFlight = await signedInSession(first.url, 'owner@globex.test');
     await fetch(`${emulator.url}/__emulator/slow-token`, { method: 'POST', body: JSON.stringify({ delayMs: 10_000 }) });
     const exchanges = () => emulator.requests.filter((r) => r.path === '/oauth/token').length;
     const before = exchanges();
     const lost = api(first.url, `/api/v1/connect-sessions/${inFlight.id}/complete`, {
       method: 'POST',
       headers: { 'Idempotency-Key': 'kill-key-2' },
-      body: JSON.stringify(globexGrant),
+      body: JSON.stringify(inFlight.grant),
     }).catch((error: unknown) => error);
     await expect.poll(exchanges, { timeout: 10_000, interval: 20 }).toBe(before + 1);
     first.child.kill('SIGKILL');
@@ -133,12 +130,12 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
     cleanup.push(async () => second.child.kill('SIGKILL'));
     const list = (await (await api(second.url, '/api/v1/integrations')).json()) as { integrations: unknown[] };
     expect(list.integrations).toEqual([kept.body]);
-    expect(await completeLikeTheExtension(second.url, acknowledged.id, 'kill-key-1', acmeGrant)).toEqual(kept);
+    expect(await completeLikeTheExtension(second.url, acknowledged.id, 'kill-key-1', acknowledged.grant)).toEqual(kept);
     // The interrupted completion is still claimed (until its claim lapses), not done twice meanwhile.
     const retried = await api(second.url, `/api/v1/connect-sessions/${inFlight.id}/complete`, {
       method: 'POST',
       headers: { 'Idempotency-Key': 'kill-key-2' },
-      body: JSON.stringify(globexGrant),
+      body: JSON.stringify(inFlight.grant),
     });
     expect(retried.status).toBe(409);
     expect(retried.headers.get('retry-after')).toBe('1');
@@ -156,14 +153,12 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
       cleanup.push(async () => b.child.kill('SIGKILL'));
 
       for (const round of [1, 2, 3]) {
-        const session = await startSession(a.url);
-        const redirect = await authorizeOnEmulator(session.authorizeUrl, { email: round === 2 ? 'owner@globex.test' : 'owner@acme.test' });
-        const grant = { code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') };
+        const session = await signedInSession(a.url, round === 2 ? 'owner@globex.test' : 'owner@acme.test');
         const exchangesBefore = emulator.requests.filter((r) => r.path === '/oauth/token').length;
         const key = `race-key-${round}`;
         const [viaA, viaB] = await Promise.all([
-          completeLikeTheExtension(a.url, session.id, key, grant),
-          completeLikeTheExtension(b.url, session.id, key, grant),
+          completeLikeTheExtension(a.url, session.id, key, session.grant),
+          completeLikeTheExtension(b.url, session.id, key, session.grant),
         ]);
         expect(viaA.status, JSON.stringify(viaA.body)).toBeLessThan(300);
         expect(viaB).toEqual(viaA);

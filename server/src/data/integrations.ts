@@ -146,6 +146,7 @@ export async function setHealth(
   target: HealthTarget,
   health: { status: IntegrationStatus; problem: IntegrationProblem | null; syncedAt?: string },
 ): Promise<StoredIntegration[]> {
+  // Both forms take the same parameters ($2 is null for an account), so one statement serves both.
   const where = 'id' in target ? 'workspace_id = $1 AND id = $2' : 'stripe_account_id = $1 AND $2::text IS NULL';
   const rows = await tx.query<IntegrationRow>(
     `UPDATE integrations SET status = $3, problem_code = $4, problem_detail = $5, last_sync_at = COALESCE($6, last_sync_at)
