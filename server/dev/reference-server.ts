@@ -82,6 +82,8 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     sealer,
     stripe,
     ...(options.sessionTtlSeconds ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
+    // `npm start` and `npm run server` pass WORKSPACE_RATE_LIMIT (default 60 a minute); a test
+    // world that does not say writes faster than any admin, and limits are tested on their own.
     rateLimit: { writes: 600, windowSeconds: 60, ...options.rateLimit },
   };
   const api = createWorkspaceApi(apiOptions);
