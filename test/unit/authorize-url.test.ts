@@ -100,6 +100,70 @@ describe('checkAuthorizeUrl', () => {
     expect(build(true)).toContain('&always_prompt=true&stripe_landing=login');
   });
 
+  describe('Stripe Apps install links', () => {
+    const apps = (
+      path = '/oauth/v2/authorize',
+      query = `client_id=ca_123abc&redirect_uri=${encodeURIComponent(REDIRECT)}&state=${STATE}`,
+    ) => `https://marketplace.stripe.com${path}?${query}`;
+
+    it.each([
+      ['the install link', apps()],
+      ['a Dashboard link with its channel segment', apps('/oauth/v2/chnlink_61R3xExAmPlE0a1b2c3/authorize')],
+      [
+        'a link that also says response_type=code',
+        apps(undefined, `response_type=code&client_id=ca_123abc&redirect_uri=${encodeURIComponent(REDIRECT)}&state=${STATE}`),
+      ],
+      [
+        'a link that also says scope=read_only',
+        apps(undefined, `client_id=ca_123abc&scope=read_only&redirect_uri=${encodeURIComponent(REDIRECT)}&state=${STATE}`),
+      ],
+    ])('accepts %s, with no scope required', (_name, url) => {
+      expect(checkAuthorizeUrl(url, policy)).toEqual({ ok: true, value: { url, state: STATE } });
+    });
+
+    const ours = `redirect_uri=${encodeURIComponent(REDIRECT)}`;
+    it.each([
+      ['another marketplace path', apps('/oauth/authorize'), 'path'],
+      ['a channel segment that is not a channel link', apps('/oauth/v2/../authorize'), 'path'],
+      ['a channel segment with a slash in it', apps('/oauth/v2/chnlink_a/b/authorize'), 'path'],
+      ['Connect’s path on the marketplace origin', apps('/oauth/v2/authorize/extra'), 'path'],
+      ['no client id', apps(undefined, `${ours}&state=${STATE}`), 'client_id missing'],
+      ['a client id that is not ca_', apps(undefined, `client_id=pk_123&${ours}&state=${STATE}`), 'client_id'],
+      [
+        'a foreign redirect URI',
+        apps(undefined, `client_id=ca_1&redirect_uri=https%3A%2F%2Fevil.example%2Fcb&state=${STATE}`),
+        'redirect_uri',
+      ],
+      ['no state', apps(undefined, `client_id=ca_1&${ours}`), 'state missing'],
+      ['a repeated redirect_uri', apps(undefined, `client_id=ca_1&${ours}&${ours}&state=${STATE}`), 'redirect_uri repeated'],
+      ['a repeated client_id', apps(undefined, `client_id=ca_1&client_id=ca_2&${ours}&state=${STATE}`), 'client_id repeated'],
+      ['a repeated state', apps(undefined, `client_id=ca_1&${ours}&state=${STATE}&state=${STATE}x`), 'state repeated'],
+      ['a repeated scope', apps(undefined, `client_id=ca_1&scope=read_only&scope=read_write&${ours}&state=${STATE}`), 'scope repeated'],
+      ['a scope asking to write', apps(undefined, `client_id=ca_1&scope=read_write&${ours}&state=${STATE}`), 'scope read_write'],
+      ['a scope spelt otherwise', apps(undefined, `client_id=ca_1&SCOPE=read_write&${ours}&state=${STATE}`), 'scope spelled SCOPE'],
+      ['a response type other than code', apps(undefined, `response_type=token&client_id=ca_1&${ours}&state=${STATE}`), 'response_type'],
+      ['plain http', apps().replace('https:', 'http:'), 'origin'],
+      ['a look-alike host', apps().replace('marketplace.stripe.com', 'marketplace.stripe.com.evil.example'), 'origin'],
+    ])('refuses %s', (_name, url, detail) => {
+      expect(checkAuthorizeUrl(url, policy)).toEqual({
+        ok: false,
+        error: { code: 'untrusted-authorize-url', detail: expect.stringContaining(detail) },
+      });
+    });
+
+    it('a loopback emulator stands in for either endpoint, by its path, only when the build allows it', () => {
+      const emulated = apps().replace('https://marketplace.stripe.com', 'http://127.0.0.1:8788');
+      expect(checkAuthorizeUrl(emulated, policy).ok).toBe(false);
+      expect(checkAuthorizeUrl(emulated, { ...policy, allowLoopbackStripe: true }).ok).toBe(true);
+      // On loopback the Connect path keeps Connect's rules: without scope=read_only it is refused.
+      const connectWithoutScope = authorizeUrl('http://127.0.0.1:8788/oauth/authorize', { scope: null });
+      expect(checkAuthorizeUrl(connectWithoutScope, { ...policy, allowLoopbackStripe: true })).toMatchObject({
+        ok: false,
+        error: { detail: 'scope missing' },
+      });
+    });
+  });
+
   it('trusts a loopback Stripe emulator only when the build allows it', () => {
     const emulator = authorizeUrl('http://127.0.0.1:8788/oauth/authorize');
     expect(checkAuthorizeUrl(emulator, policy).ok).toBe(false);
