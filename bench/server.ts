@@ -4,14 +4,14 @@
  * stored sessions, then create-session and complete medians, the first against the last 100 of
  * 3,000 creations, 50 concurrent completions, and the 304 of a workspace with 50,000 integrations.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import type { Database } from '../server/src/db/database';
 import { openStorage } from '../server/src/workspace';
 import { startPostgres } from '../scripts/postgres';
+import { spawnReady } from '../scripts/processes';
 
 const REDIRECT_URI = 'https://abcdefghijklmnopabcdefghijklmnop.chromiumapp.org/stripe';
 const WORKSPACES = 1000;
@@ -76,18 +76,6 @@ function cpuMs(child: ChildProcess): number {
   const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** A process of the reference setup, once it prints its `{"ready": true, …}` line. */
-async function spawnReady(script: string, env: Record<string, string>): Promise<{ child: ChildProcess; ready: Record<string, string> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '..', script)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  for await (const line of createInterface({ input: child.stdout })) {
-    if (line.startsWith('{')) return { child, ready: JSON.parse(line) as Record<string, string> };
-  }
-  throw new Error(`${script} exited before it was ready`);
 }
 
 export async function measureServer(driver: 'pglite' | 'postgres', log: (line: string) => void): Promise<ServerFigures> {

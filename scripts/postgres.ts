@@ -9,10 +9,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from './processes';
 // @ts-expect-error plain ESM script without types
 import { aptInstall } from './browsers.mjs';
 
@@ -41,17 +41,6 @@ function binaries(): string {
   const found = find() ?? ((aptInstall as (pkg: string) => boolean)('postgresql') ? find() : null);
   if (!found) throw new Error('PostgreSQL not found. Install it (Debian: sudo apt-get install postgresql).');
   return found;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startPostgres(): Promise<PostgresServer> {

@@ -11,7 +11,7 @@ export async function syncIntegration(services: WorkspaceServices, workspaceId: 
   const outcome = await stripe.sync(integration.stripeAccountId);
   const target = { workspaceId, id: integrationId };
   const syncedAt = new Date(services.now()).toISOString();
-  await db.transaction((tx) => {
+  const changed = await db.transaction((tx) => {
     if (outcome.ok) {
       // A sync that works again clears a sync error; revoked or expired access needs the admin.
       const recovered = integration.status === 'error';
@@ -24,5 +24,6 @@ export async function syncIntegration(services: WorkspaceServices, workspaceId: 
     if (outcome.error.kind === 'access_lost') return setHealth(tx, target, { status: 'expired', problem: { code: 'expired' } });
     return setHealth(tx, target, { status: 'error', problem: { code: 'sync_failed', detail: outcome.error.message } });
   });
-  return (await findIntegration(db, workspaceId, integrationId)) ?? integration;
+  // setHealth answers the row it changed; none changed means it stands as read.
+  return changed[0] ?? integration;
 }

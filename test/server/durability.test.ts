@@ -2,32 +2,21 @@
  * What a workspace must survive: a kill -9 (on PGlite and on PostgreSQL), several instances on one
  * PostgreSQL answering the same completion, and its database going away and coming back.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStripeEmulator } from '../../server/dev/stripe-emulator';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
 import { createDatabase, startPostgres } from '../../scripts/postgres';
+import { spawnReady } from '../../scripts/processes';
 import { authorizeOnEmulator, postgresUrl, REDIRECT_URI, startTestServer, TEST_ENCRYPTION_KEY } from './helpers';
-
-const root = resolve(import.meta.dirname, '../..');
 
 /** The reference server as `npm run server` runs it, in its own process that we can kill. */
 async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  // `node --import tsx`, not the tsx CLI: the CLI runs the server in a grandchild that SIGKILL would miss.
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/dev/main.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', WORKSPACE_RATE_LIMIT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  for await (const line of lines) {
-    if (line.startsWith('{')) return { child, url: (JSON.parse(line) as { workspaceUrl: string }).workspaceUrl };
-  }
-  throw new Error('server exited before it was ready');
+  const { child, ready } = await spawnReady('server/dev/main.ts', { PORT: '0', EMULATOR_PORT: '0', WORKSPACE_RATE_LIMIT: '0', ...env });
+  return { child, url: ready.workspaceUrl! };
 }
 
 const api = (url: string, path: string, init: RequestInit = {}) =>

@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,18 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { ensureWorkspace } from '../../server/src/data/workspaces';
 import { DEMO_ADMIN_TOKEN, demoWorkspace } from '../../server/src/model';
 import { openStorage } from '../../server/src/workspace';
+import { freePort } from '../../scripts/processes';
 import { postgresUrl } from './helpers';
 
 const root = resolve(import.meta.dirname, '../..');
 const example = join(root, 'examples/mount-workspace-api.ts');
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 describe.skipIf(postgresUrl)('mounting the API in another Node backend', () => {
   it('is in the README as it is in examples/, and serves the API beside the backend’s own routes', async () => {
