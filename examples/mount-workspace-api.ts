@@ -1,7 +1,7 @@
 // Your Node backend, with the workspace API mounted beside its own routes (README › "Mounting the API").
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { createStripeGateway, createWorkspaceApi, openStorage } from '../server/src/index';
+import { createStripeGateway, createWorkspaceApi, openStorage, servicesOf, startTokenRefresher } from '../server/src/index';
 
 const env = process.env;
 const { db, sealer } = await openStorage({
@@ -10,11 +10,13 @@ const { db, sealer } = await openStorage({
   encryptionKey: env.WORKSPACE_ENCRYPTION_KEY,
 });
 const stripe = createStripeGateway({
-  secretKey: env.STRIPE_SECRET_KEY ?? '',
-  clientId: env.STRIPE_CLIENT_ID ?? '',
+  provider: 'stripe-app', // your Stripe app (README › "Real Stripe"); 'connect' for a legacy Connect platform
+  modes: { live: { secretKey: env.STRIPE_LIVE_SECRET_KEY ?? '', clientId: env.STRIPE_LIVE_CLIENT_ID ?? '' } },
   webhookSecret: env.STRIPE_WEBHOOK_SECRET,
 });
-const workspaceApi = getRequestListener(createWorkspaceApi({ db, sealer, stripe }).fetch);
+const services = servicesOf({ db, sealer, stripe });
+const workspaceApi = getRequestListener(createWorkspaceApi(services).fetch);
+startTokenRefresher(services); // Stripe Apps access tokens live an hour: renewed before they run out
 
 createServer((req, res) => {
   if (req.url?.startsWith('/api/v1/') || req.url === '/webhooks/stripe') return void workspaceApi(req, res);

@@ -1,5 +1,5 @@
 /**
- * The Stripe Connect emulator alone, in its own process (as Stripe is not in the workspace's):
+ * The Stripe emulator alone, in its own process (as Stripe is not in the workspace's):
  * `node --import tsx server/dev/emulator-main.ts`. Environment: EMULATOR_PORT (0: any free port),
  * EMULATOR_AUTO_APPROVE (an account email approved at once, for benchmarks). Prints
  * {"ready": true, "emulatorUrl": …} when it listens.

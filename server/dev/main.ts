@@ -1,6 +1,6 @@
 /**
  * `npm run server`: the reference workspace on its embedded default (the Stripe emulator), or
- * against real Stripe when STRIPE_SECRET_KEY and STRIPE_CLIENT_ID are set.
+ * against real Stripe when its keys are set (server/src/config.ts: STRIPE_PROVIDER, STRIPE_LIVE_* / STRIPE_TEST_*).
  *
  * Environment: PORT (default 8787), HOST (127.0.0.1), DATA_DIR (.data/workspace), DATABASE_URL and
  * WORKSPACE_ENCRYPTION_KEY (a PostgreSQL server instead of PGlite), WORKSPACE_RATE_LIMIT (60),
@@ -16,7 +16,7 @@ const server = await startReferenceServer(optionsFromEnv(process.env));
 // One machine-readable line first (scripts read it), then words for people.
 console.log(JSON.stringify({ ready: true, workspaceUrl: server.url, emulatorUrl: server.emulator?.url ?? null }));
 console.log(`Reference workspace: ${server.url}`);
-console.log(server.emulator ? `Stripe Connect emulator: ${server.emulator.url}` : 'Stripe: real (STRIPE_SECRET_KEY)');
+console.log(server.emulator ? `Stripe emulator: ${server.emulator.url}` : 'Stripe: real (your keys)');
 const users = server.users;
 if (server.firstStart) {
   for (const user of users) console.log(`  ${user.role.padEnd(9)} token: ${user.token}  (${user.name})`);

@@ -1,7 +1,7 @@
 /**
  * The reference workspace as tests, `npm start`, `npm run server`, screenshots and the benchmark run
- * it: the production API on its storage, the Stripe Connect emulator unless real Stripe keys are
- * given, and (when asked) the test controls in front.
+ * it: the production API on its storage, the Stripe emulator (Stripe Apps by default, or Connect)
+ * unless real Stripe keys are given, the token refresher, and (when asked) the test controls in front.
  */
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -13,11 +13,13 @@ import { demoWorkspace } from '../src/model';
 import { listen } from '../src/node';
 import { answerError, notFound } from '../src/problems';
 import type { RateLimit } from '../src/rate-limit';
-import { createStripeGateway } from '../src/stripe-gateway';
+import { createStripeGateway, type StripeConfig, type StripeMode, type StripeProvider } from '../src/stripe-gateway';
+import { startTokenRefresher } from '../src/token-refresh';
 import { openStorage, type StorageOptions } from '../src/workspace';
 import {
   EMULATOR_CLIENT_ID,
-  EMULATOR_SECRET_KEY,
+  EMULATOR_INSTALL_PATHS,
+  EMULATOR_SECRET_KEYS,
   EMULATOR_WEBHOOK_SECRET,
   startStripeEmulator,
   type EmulatorOptions,
@@ -35,6 +37,9 @@ export interface ReferenceServerOptions extends StorageOptions, Partial<Omit<Wor
   sessionTtlSeconds?: number;
   /** Writes per token per minute; 0 turns limiting off. */
   rateLimit?: Partial<RateLimit>;
+  /** With the emulator: the provider mode (default `stripe-app`) and the modes offered (default both). */
+  stripeProvider?: StripeProvider;
+  stripeModes?: StripeMode[];
 }
 
 export interface ReferenceServer {
@@ -49,24 +54,14 @@ export interface ReferenceServer {
 
 export async function startReferenceServer(options: ReferenceServerOptions): Promise<ReferenceServer> {
   const host = options.host ?? '127.0.0.1';
-  const { stripeSecretKey, stripeClientId } = options;
-  const realStripe = Boolean(stripeSecretKey && stripeClientId);
+  const realStripe = options.stripe;
   // Real Stripe when its keys are given, else the emulator, started here.
   const emulator = realStripe || options.emulatorUrl ? null : await startStripeEmulator({ host, ...options.emulator });
   const emulatorUrl = emulator?.url ?? (realStripe ? undefined : options.emulatorUrl);
   const stripe = createStripeGateway(
     emulatorUrl
-      ? {
-          secretKey: options.emulator?.secretKey ?? EMULATOR_SECRET_KEY,
-          clientId: options.emulator?.clientId ?? EMULATOR_CLIENT_ID,
-          webhookSecret: options.emulator?.webhookSecret ?? EMULATOR_WEBHOOK_SECRET,
-          emulatorUrl,
-        }
-      : {
-          secretKey: stripeSecretKey ?? '',
-          clientId: stripeClientId ?? '',
-          ...(options.stripeWebhookSecret ? { webhookSecret: options.stripeWebhookSecret } : {}),
-        },
+      ? { ...emulatedStripe(emulatorUrl, options), webhookSecret: options.emulator?.webhookSecret ?? EMULATOR_WEBHOOK_SECRET, emulatorUrl }
+      : { provider: 'stripe-app', modes: {}, ...realStripe, webhookSecret: options.stripeWebhookSecret },
   );
   const { db, sealer } = await openStorage(options);
   const imported = await importLegacyStore(options.dataDir, db, sealer);
@@ -77,19 +72,29 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     ...(options.standardToken ? { standard: options.standardToken } : {}),
   });
   const firstStart = await ensureWorkspace(db, demo);
+  // Tests move this clock forward (with the emulator's) to age tokens and sessions.
+  let clockOffset = 0;
   const apiOptions = {
     db,
     sealer,
     stripe,
+    now: () => Date.now() + clockOffset,
     ...(options.sessionTtlSeconds ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     // `npm start` and `npm run server` pass WORKSPACE_RATE_LIMIT (default 60 a minute); a test
     // world that does not say writes faster than any admin, and limits are tested on their own.
     rateLimit: { writes: 600, windowSeconds: 60, ...options.rateLimit },
   };
   const api = createWorkspaceApi(apiOptions);
+  const services = servicesOf(apiOptions);
+  const refresher = startTokenRefresher(services);
   const app = new Hono<{ Bindings: HttpBindings }>();
   if (options.testControls && emulatorUrl) {
-    const controls = createTestControls(servicesOf(apiOptions), emulatorUrl, demo.id);
+    const advanceClock = async (ms: number) => {
+      clockOffset += ms;
+      if (emulator) emulator.advanceClock(ms);
+      else await fetch(`${emulatorUrl}/__emulator/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: ms / 1000 }) });
+    };
+    const controls = createTestControls(services, { emulatorUrl, defaultWorkspaceId: demo.id, advanceClock });
     app.route('/__test', controls.routes);
     app.use(controls.middleware);
   }
@@ -106,9 +111,26 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     users: demo.users,
     firstStart,
     async close() {
+      refresher.stop();
       await server.close();
       await emulator?.close();
       await db.close();
     },
   };
+}
+
+/** The emulator's keys and install links for the modes asked for. */
+function emulatedStripe(emulatorUrl: string, options: ReferenceServerOptions): Pick<StripeConfig, 'provider' | 'modes'> {
+  const provider = options.stripeProvider ?? 'stripe-app';
+  const modes = Object.fromEntries(
+    (options.stripeModes ?? ['live', 'test']).map((mode) => [
+      mode,
+      {
+        secretKey: EMULATOR_SECRET_KEYS[mode],
+        clientId: options.emulator?.clientId ?? EMULATOR_CLIENT_ID,
+        authorizeUrl: `${emulatorUrl}${provider === 'stripe-app' ? EMULATOR_INSTALL_PATHS[mode] : '/oauth/authorize'}`,
+      },
+    ]),
+  );
+  return { provider, modes };
 }

@@ -19,3 +19,5 @@ export const SeedRequest = v.strictObject({
 });
 
 export const BreakRequest = v.strictObject({ how: v.picklist(['revoked', 'expired', 'error']) });
+
+export const ClockRequest = v.strictObject({ advanceSeconds: v.pipe(v.number(), v.minValue(0), v.maxValue(400 * 24 * 3600)) });

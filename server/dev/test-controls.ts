@@ -14,7 +14,8 @@ import { parseBody } from '../src/requests';
 import { presentIntegration } from '../src/routes/integrations';
 import { syncIntegration } from '../src/sync';
 import { createFaultInjector } from './faults';
-import { BreakRequest, FaultRequest, SeedRequest } from './test-control-requests';
+import { refreshDueTokens } from '../src/token-refresh';
+import { BreakRequest, ClockRequest, FaultRequest, SeedRequest } from './test-control-requests';
 
 export interface TestControls {
   routes: Hono;
@@ -22,7 +23,16 @@ export interface TestControls {
   middleware: MiddlewareHandler<{ Bindings: HttpBindings }>;
 }
 
-export function createTestControls(services: WorkspaceServices, emulatorUrl: string, defaultWorkspaceId: string): TestControls {
+export interface TestControlOptions {
+  emulatorUrl: string;
+  /** Where seeded integrations go. */
+  defaultWorkspaceId: string;
+  /** Moves the workspace's clock and the emulator's together. */
+  advanceClock(ms: number): Promise<void>;
+}
+
+export function createTestControls(services: WorkspaceServices, options: TestControlOptions): TestControls {
+  const { emulatorUrl, defaultWorkspaceId } = options;
   const { db } = services;
   const requestLog: Array<{ method: string; path: string; status: number; at: string }> = [];
   /** API requests still being handled (a delayed one whose client went away included). */
@@ -67,6 +77,13 @@ export function createTestControls(services: WorkspaceServices, emulatorUrl: str
       requestLog.length = 0;
       return new Response(null, { status: 204 });
     })
+    .post('/clock', async (c) => {
+      // Time passing: access tokens age, sessions expire, refreshes fall due.
+      const { advanceSeconds } = parseBody(ClockRequest, await readJson(c.req.raw));
+      await options.advanceClock(advanceSeconds * 1000);
+      return jsonResponse(200, { now: iso() });
+    })
+    .post('/refresh', async () => jsonResponse(200, await refreshDueTokens(services)))
     .get('/faults', () => jsonResponse(200, { faults: faults.list() }))
     .post('/faults', async (c) => {
       faults.arm(parseBody(FaultRequest, await readJson(c.req.raw)));
@@ -121,7 +138,7 @@ export function createTestControls(services: WorkspaceServices, emulatorUrl: str
         // The merchant disconnects in Stripe; Stripe tells us through the webhook.
         await emulatorControl(stripeAccountId, 'disconnect');
       } else if (how === 'expired') {
-        // The tokens stop working (as after a reused code); the next sync finds out.
+        // The tokens stop working (as after a reused code), refresh tokens included; the next sync finds out.
         await emulatorControl(stripeAccountId, 'revoke-tokens');
         await syncIntegration(services, workspaceId, integrationId);
       } else {

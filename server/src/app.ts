@@ -27,7 +27,7 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): Hono {
   const api = new Hono<ApiEnv>()
     .use(authenticate(services))
     .use(limitWrites(options.rateLimit ?? DEFAULT_RATE_LIMIT))
-    .route('/me', profileRoutes())
+    .route('/me', profileRoutes(services))
     .route('/integrations', integrationRoutes(services))
     .route('/connect-sessions', connectSessionRoutes(services));
   api.onError(answerError);

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { RateLimit } from './rate-limit';
 import { DEFAULT_RATE_LIMIT } from './rate-limit';
+import type { StripeConfig, StripeMode, StripeModeKeys } from './stripe-gateway';
 import type { StorageOptions } from './workspace';
 
 export const numberFrom = (value: string | undefined, fallback: number): number =>
@@ -13,8 +14,8 @@ export const numberFrom = (value: string | undefined, fallback: number): number 
 export interface WorkspaceConfig extends StorageOptions {
   port: number;
   host: string;
-  stripeSecretKey?: string;
-  stripeClientId?: string;
+  /** Real Stripe: the provider mode and each offered mode's keys; absent when no key is set. */
+  stripe?: Omit<StripeConfig, 'emulatorUrl' | 'webhookSecret'>;
   stripeWebhookSecret?: string;
   rateLimit: RateLimit;
   adminToken?: string;
@@ -28,11 +29,37 @@ export function workspaceConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cw
     ...(env.WORKSPACE_ENCRYPTION_KEY ? { encryptionKey: env.WORKSPACE_ENCRYPTION_KEY } : {}),
     port: numberFrom(env.PORT, 8787),
     host: env.HOST ?? '127.0.0.1',
-    ...(env.STRIPE_SECRET_KEY ? { stripeSecretKey: env.STRIPE_SECRET_KEY } : {}),
-    ...(env.STRIPE_CLIENT_ID ? { stripeClientId: env.STRIPE_CLIENT_ID } : {}),
+    ...stripeFromEnv(env),
     ...(env.STRIPE_WEBHOOK_SECRET ? { stripeWebhookSecret: env.STRIPE_WEBHOOK_SECRET } : {}),
     rateLimit: { ...DEFAULT_RATE_LIMIT, writes: numberFrom(env.WORKSPACE_RATE_LIMIT, DEFAULT_RATE_LIMIT.writes) },
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     ...(env.STANDARD_TOKEN ? { standardToken: env.STANDARD_TOKEN } : {}),
   };
+}
+
+/**
+ * Stripe from the environment. STRIPE_PROVIDER is `stripe-app` (default) or `connect` (legacy). Each
+ * mode has STRIPE_<MODE>_SECRET_KEY, STRIPE_<MODE>_CLIENT_ID and, for Stripe Apps,
+ * STRIPE_<MODE>_INSTALL_LINK (the Dashboard's link; its `client_id` serves when no client id is
+ * set). 0.1's STRIPE_SECRET_KEY / STRIPE_CLIENT_ID still work: the key's prefix says its mode.
+ */
+export function stripeFromEnv(env: NodeJS.ProcessEnv): Pick<WorkspaceConfig, 'stripe'> {
+  const provider = env.STRIPE_PROVIDER ?? 'stripe-app';
+  if (provider !== 'stripe-app' && provider !== 'connect') throw new Error('STRIPE_PROVIDER must be "stripe-app" or "connect".');
+  const modes: Partial<Record<StripeMode, StripeModeKeys>> = {};
+  const legacyMode: StripeMode = /^(sk|rk)_live_/.test(env.STRIPE_SECRET_KEY ?? '') ? 'live' : 'test';
+  for (const mode of ['live', 'test'] as const) {
+    const prefix = `STRIPE_${mode.toUpperCase()}_`;
+    const legacy = mode === legacyMode;
+    const secretKey = env[`${prefix}SECRET_KEY`] ?? (legacy ? env.STRIPE_SECRET_KEY : undefined);
+    if (!secretKey) continue;
+    const link = env[`${prefix}INSTALL_LINK`] ?? env[`${prefix}AUTHORIZE_URL`];
+    const clientId =
+      env[`${prefix}CLIENT_ID`] ??
+      (legacy ? env.STRIPE_CLIENT_ID : undefined) ??
+      (link ? new URL(link).searchParams.get('client_id') : null);
+    if (!clientId) throw new Error(`Set ${prefix}CLIENT_ID (the ca_… id of your Stripe app or Connect platform in ${mode} mode).`);
+    modes[mode] = { secretKey, clientId, ...(link ? { authorizeUrl: link } : {}) };
+  }
+  return Object.keys(modes).length > 0 ? { stripe: { provider, modes } } : {};
 }

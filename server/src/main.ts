@@ -2,21 +2,26 @@
  * The production entry: the workspace API against real Stripe. `npm run server` runs the reference
  * setup instead (server/dev/main.ts: the Stripe emulator, test controls).
  *
- * Environment: STRIPE_SECRET_KEY and STRIPE_CLIENT_ID (required), STRIPE_WEBHOOK_SECRET, DATABASE_URL
+ * Environment: STRIPE_PROVIDER (stripe-app, or connect), the keys of at least one mode
+ * (STRIPE_LIVE_SECRET_KEY, STRIPE_LIVE_CLIENT_ID, STRIPE_LIVE_INSTALL_LINK and/or the same with
+ * TEST; see config.ts), STRIPE_WEBHOOK_SECRET, DATABASE_URL
  * with WORKSPACE_ENCRYPTION_KEY (else PGlite in DATA_DIR), PORT, HOST, WORKSPACE_RATE_LIMIT,
  * ADMIN_TOKEN / STANDARD_TOKEN (the first workspace's tokens, on first start).
  */
-import { createWorkspaceApi } from './app';
+import { createWorkspaceApi, servicesOf } from './app';
 import { workspaceConfigFromEnv } from './config';
 import { ensureWorkspace } from './data/workspaces';
 import { demoWorkspace } from './model';
 import { listen } from './node';
 import { createStripeGateway } from './stripe-gateway';
+import { startTokenRefresher } from './token-refresh';
 import { openStorage } from './workspace';
 
 const config = workspaceConfigFromEnv(process.env);
-if (!config.stripeSecretKey || !config.stripeClientId) {
-  console.error('Set STRIPE_SECRET_KEY and STRIPE_CLIENT_ID (or run `npm run server` for the reference setup with its Stripe emulator).');
+if (!config.stripe) {
+  console.error(
+    'Set STRIPE_LIVE_SECRET_KEY and STRIPE_LIVE_INSTALL_LINK (and/or the TEST ones; README › "Real Stripe"), or run `npm run server` for the reference setup with its Stripe emulator.',
+  );
   process.exit(1);
 }
 const { db, sealer } = await openStorage(config);
@@ -27,17 +32,17 @@ if (config.adminToken) {
     demoWorkspace({ admin: config.adminToken, ...(config.standardToken ? { standard: config.standardToken } : {}) }),
   );
 }
-const stripe = createStripeGateway({
-  secretKey: config.stripeSecretKey,
-  clientId: config.stripeClientId,
-  ...(config.stripeWebhookSecret ? { webhookSecret: config.stripeWebhookSecret } : {}),
-});
-const server = await listen(createWorkspaceApi({ db, sealer, stripe, rateLimit: config.rateLimit }), config);
+const stripe = createStripeGateway({ ...config.stripe, webhookSecret: config.stripeWebhookSecret });
+const services = servicesOf({ db, sealer, stripe });
+const server = await listen(createWorkspaceApi({ ...services, rateLimit: config.rateLimit }), config);
+// Stripe Apps access tokens live an hour: renewed here, one instance at a time per integration.
+const refresher = startTokenRefresher(services);
 console.log(JSON.stringify({ ready: true, workspaceUrl: server.url }));
 
 const stop = () =>
   void server
     .close()
+    .then(() => refresher.stop())
     .then(() => db.close())
     .then(() => process.exit(0));
 process.on('SIGINT', stop);

@@ -1,5 +1,6 @@
 /** The workspace's records as the API and the data layer share them. */
 import type { IntegrationProblem } from './reasons';
+import type { StripeMode, StripeProvider } from './stripe-gateway';
 
 export type Role = 'admin' | 'standard' | 'read-only';
 export type IntegrationStatus = 'active' | 'expired' | 'revoked' | 'error';
@@ -22,15 +23,19 @@ export interface StoredIntegration {
   provider: 'stripe';
   status: IntegrationStatus;
   stripeAccountId: string;
-  stripeAccountName: string;
+  /** Null when Stripe did not let the workspace read it (Stripe Apps tokens may not). */
+  stripeAccountName: string | null;
   livemode: boolean;
   connectedAt: string;
   lastSyncAt: string | null;
   problem: IntegrationProblem | null;
+  /** How it was connected, and with which of the workspace's Stripe keys: the server's business only. */
+  oauth: StripeProvider;
+  stripeMode: StripeMode;
 }
 
 /** An integration as the API answers it: the problem worded in the caller's language. */
-export type Integration = Omit<StoredIntegration, 'problem'> & { reason: string | null };
+export type Integration = Omit<StoredIntegration, 'problem' | 'oauth' | 'stripeMode'> & { reason: string | null };
 
 export interface ConnectSession {
   id: string;
@@ -39,8 +44,12 @@ export interface ConnectSession {
   state: string;
   redirectUri: string;
   integrationId: string | null;
+  /** Which of the workspace's Stripe keys and install links the session uses. */
+  stripeMode: StripeMode;
   expiresAt: string;
   closed: boolean;
+  /** The code went to Stripe once already (a completion taken over after a crash must not send it again). */
+  exchangeStarted: boolean;
 }
 
 export interface NewUser {

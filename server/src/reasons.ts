@@ -2,7 +2,7 @@
  * Why an integration needs attention, in the admin's language (from `Accept-Language`). Stored as a
  * code with an optional technical detail; worded only when answered.
  */
-export type ProblemCode = 'revoked' | 'expired' | 'sync_failed';
+export type ProblemCode = 'revoked' | 'expired' | 'sync_failed' | 'refresh_refused' | 'refresh_failing' | 'installed_elsewhere';
 
 export interface IntegrationProblem {
   code: ProblemCode;
@@ -17,12 +17,24 @@ const TEXTS: Record<Language, Record<ProblemCode, (detail: string) => string>> =
     expired: () => 'Stripe no longer accepts this connection’s credentials. Reauthenticate to resume syncing.',
     // Stripe's own message stays out: it is English, and for support, not for the admin.
     sync_failed: () => 'The last sync failed. The workspace retries; reauthenticate if it persists.',
+    refresh_refused: () =>
+      'Stripe stopped renewing this connection’s access (the app was uninstalled or its access ran out). Reauthenticate to resume syncing.',
+    refresh_failing: () =>
+      'The workspace cannot renew this connection’s Stripe access right now. It keeps trying; reauthenticate if it persists.',
+    installed_elsewhere: () =>
+      'This Stripe account was connected again elsewhere (another workspace or connection), which ended this connection. Reauthenticate to use it here.',
   },
   es: {
     revoked: () =>
       'Se revocó el acceso en Stripe: el titular de la cuenta desconectó este espacio de trabajo. Vuelva a autenticarla para reconectarla.',
     expired: () => 'Stripe ya no acepta las credenciales de esta conexión. Vuelva a autenticarla para reanudar la sincronización.',
     sync_failed: () => 'La última sincronización falló. El espacio de trabajo lo reintenta; vuelva a autenticarla si continúa.',
+    refresh_refused: () =>
+      'Stripe dejó de renovar el acceso de esta conexión (se desinstaló la aplicación o su acceso caducó). Vuelva a autenticarla para reanudar la sincronización.',
+    refresh_failing: () =>
+      'El espacio de trabajo no puede renovar ahora el acceso a Stripe de esta conexión. Lo sigue intentando; vuelva a autenticarla si continúa.',
+    installed_elsewhere: () =>
+      'Esta cuenta de Stripe se conectó de nuevo en otro lugar (otro espacio de trabajo u otra conexión), lo que terminó esta conexión. Vuelva a autenticarla para usarla aquí.',
   },
 };
 

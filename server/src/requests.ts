@@ -11,6 +11,7 @@ export const ConnectSessionRequest = v.strictObject({
   provider: v.string(),
   redirectUri: v.string(),
   integrationId: v.exactOptional(v.string()),
+  mode: v.exactOptional(v.picklist(['live', 'test'])),
 });
 
 export const CompletionRequest = v.union([

@@ -19,6 +19,8 @@ export const PROBLEM_CODES = {
   session_expired: 'session-expired',
   session_closed: 'session-expired',
   authorization_expired: 'session-expired',
+  stripe_error: 'stripe-error',
+  mode_not_offered: 'rejected',
   state_mismatch: 'state-mismatch',
   account_mismatch: 'account-mismatch',
   idempotency_key_in_use: 'in-progress',

@@ -54,7 +54,8 @@ export async function authorizeOnEmulator(
   form.set('email', answer.email ?? 'owner@acme.test');
   form.set('password', answer.password ?? 'stripe-demo');
   form.set('decision', answer.decision ?? 'allow');
-  const response = await fetch(new URL('/oauth/authorize', url.origin), {
+  // The form posts back to the page it is on (Stripe Apps' install link, or Connect's authorize page).
+  const response = await fetch(new URL(url.pathname, url.origin), {
     method: 'POST',
     body: form,
     redirect: 'manual',

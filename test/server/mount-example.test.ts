@@ -29,7 +29,7 @@ describe.skipIf(postgresUrl)('mounting the API in another Node backend', () => {
       const port = await freePort();
       const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), example], {
         cwd,
-        env: { ...process.env, PORT: String(port), STRIPE_SECRET_KEY: 'sk_test_example', STRIPE_CLIENT_ID: 'ca_example' },
+        env: { ...process.env, PORT: String(port), STRIPE_LIVE_SECRET_KEY: 'sk_live_example', STRIPE_LIVE_CLIENT_ID: 'ca_example' },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       try {

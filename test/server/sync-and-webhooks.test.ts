@@ -29,7 +29,7 @@ describe('integration health on the reference server', () => {
       headers: { 'Idempotency-Key': `key-${session.id}` },
       body: JSON.stringify({ code: redirect.searchParams.get('code'), state: redirect.searchParams.get('state') }),
     });
-    return (await response.json()) as { id: string; stripeAccountId: string };
+    return (await response.json()) as { id: string; stripeAccountId: string; livemode: boolean };
   }
 
   const control = async (path: string, body?: unknown) =>
@@ -80,7 +80,11 @@ describe('integration health on the reference server', () => {
 
   it('refuses webhook events without a valid Stripe signature', async () => {
     const integration = await connect();
-    const payload = JSON.stringify({ type: 'account.application.deauthorized', account: integration.stripeAccountId });
+    const payload = JSON.stringify({
+      type: 'account.application.deauthorized',
+      account: integration.stripeAccountId,
+      livemode: integration.livemode,
+    });
     const forged = await t.api('/webhooks/stripe', {
       method: 'POST',
       token: null,

@@ -1,15 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_STANDARD_TOKEN } from '../../server/src/model';
+import { EMULATOR_SECRET_KEYS } from '../../server/dev/stripe-emulator';
 import { expectContract } from './contract';
 import { authorizeOnEmulator, REDIRECT_URI, startTestServer } from './helpers';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 const SECRET_LOOKING = /\b(sk|rk|pk)_(test|live)_\w+|\brt_\w{8,}|access_token|refresh_token/;
 
-describe('reference workspace API', () => {
+// Everything here holds in both provider modes; what differs is said where it differs.
+describe.each(['stripe-app', 'connect'] as const)('reference workspace API (%s)', (provider) => {
+  const apps = provider === 'stripe-app';
   let t: TestServer;
   beforeEach(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ stripeProvider: provider });
   });
   afterEach(async () => {
     await t.close();
@@ -46,7 +49,7 @@ describe('reference workspace API', () => {
     const admin = await call('GET', '/api/v1/me', '/api/v1/me');
     expect(admin.body).toEqual({
       user: { id: 'usr_admin', name: 'Ana García', email: 'ana@acme.test' },
-      workspace: { id: 'ws_acme', name: 'Acme Analytics' },
+      workspace: { id: 'ws_acme', name: 'Acme Analytics', stripeModes: ['live', 'test'] },
       role: 'admin',
     });
     expect((await call('GET', '/api/v1/me', '/api/v1/me', { token: DEMO_STANDARD_TOKEN })).body.role).toBe('standard');
@@ -57,18 +60,21 @@ describe('reference workspace API', () => {
     expect(wrong.body.code).toBe('invalid_token');
   });
 
-  it('builds a read-only Stripe authorize URL with its own client id, our redirect URI and a fresh state', async () => {
+  it('builds the Stripe authorize URL with its own client id, our redirect URI and a fresh state', async () => {
     const { status, body } = await createSession();
     expect(status).toBe(201);
     const url = new URL(body.authorizeUrl);
     expect(url.origin).toBe(t.server.emulator!.url);
-    expect(url.pathname).toBe('/oauth/authorize');
-    expect(Object.fromEntries(url.searchParams)).toMatchObject({
-      response_type: 'code',
-      client_id: 'ca_WorkspaceConnectEmulator',
-      scope: 'read_only',
-      redirect_uri: REDIRECT_URI,
-    });
+    if (apps) {
+      // The app's live install link; permissions come from the app's manifest, so no scope.
+      expect(url.pathname).toBe('/oauth/v2/chnlink_emulator_live/authorize');
+      expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'redirect_uri', 'state']);
+    } else {
+      expect(url.pathname).toBe('/oauth/authorize');
+      expect(url.searchParams.get('response_type')).toBe('code');
+      expect(url.searchParams.get('scope')).toBe('read_only');
+    }
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ client_id: 'ca_WorkspaceConnectEmulator', redirect_uri: REDIRECT_URI });
     expect(url.searchParams.get('state')!.length).toBeGreaterThanOrEqual(32);
     const again = await createSession();
     expect(new URL(again.body.authorizeUrl).searchParams.get('state')).not.toBe(url.searchParams.get('state'));
@@ -96,10 +102,17 @@ describe('reference workspace API', () => {
       status: 'active',
       stripeAccountId: 'acct_1AcmeStoreTest00',
       stripeAccountName: 'Acme Store',
-      livemode: false,
+      // Stripe Apps: the live install link; Connect: the demo account's own mode.
+      livemode: apps,
       lastSyncAt: null,
       reason: null,
     });
+    // Stripe Apps codes go to the API host's token endpoint (stripe.oauth.token() would send them to
+    // connect.stripe.com), with the mode's secret key.
+    const exchanges = t.server.emulator!.requests.filter((r) => r.path.endsWith('/oauth/token'));
+    expect(exchanges.map((r) => [r.path, r.authorization])).toEqual([
+      [apps ? '/v1/oauth/token' : '/oauth/token', `Bearer ${EMULATOR_SECRET_KEYS.live}`],
+    ]);
     const retry = await complete(session.body.id, body, 'idem-key-0001');
     expect(retry).toMatchObject({ status: 201, body: first.body });
     const list = await call('GET', '/api/v1/integrations', '/api/v1/integrations');
@@ -176,33 +189,35 @@ describe('reference workspace API', () => {
     const integration = answer.body;
 
     const mismatch = await connect('owner@globex.test', integration.id);
-    expect(new URL(mismatch.session.body.authorizeUrl).searchParams.get('always_prompt')).toBe('true');
+    // Connect: let the admin pick the account (Stripe Apps' install page has its own picker).
+    expect(new URL(mismatch.session.body.authorizeUrl).searchParams.get('always_prompt')).toBe(apps ? null : 'true');
     expect(mismatch.answer.status).toBe(409);
     expect(mismatch.answer.body.code).toBe('account_mismatch');
     const list = await call('GET', '/api/v1/integrations', '/api/v1/integrations');
     expect(list.body.integrations).toEqual([integration]);
-    // The unwanted grant was handed back to Stripe.
-    expect(t.server.emulator!.deauthorizations.map((d) => d.stripeUserId)).toEqual(['acct_1GlobexShopTest0']);
+    // Connect: the unwanted grant was handed back to Stripe. Stripe Apps has no such call.
+    expect(t.server.emulator!.deauthorizations.map((d) => d.stripeUserId)).toEqual(apps ? [] : ['acct_1GlobexShopTest0']);
 
     const same = await connect('owner@acme.test', integration.id);
     expect(same.answer.status).toBe(200);
     expect(same.answer.body).toMatchObject({ id: integration.id, status: 'active' });
   });
 
-  it('disconnects: deauthorizes at Stripe and removes the integration (admins only)', async () => {
+  it('disconnects: removes the integration and its credentials, and (Connect) deauthorizes at Stripe; admins only', async () => {
     const { answer } = await connect();
     const path = `/api/v1/integrations/${answer.body.id}`;
     const template = '/api/v1/integrations/{integrationId}';
     expect((await call('DELETE', template, path, { token: DEMO_STANDARD_TOKEN })).status).toBe(403);
     expect((await call('DELETE', template, path)).status).toBe(204);
-    expect(t.server.emulator!.deauthorizations.map((d) => d.stripeUserId)).toEqual(['acct_1AcmeStoreTest00']);
+    expect(t.server.emulator!.deauthorizations.map((d) => d.stripeUserId)).toEqual(apps ? [] : ['acct_1AcmeStoreTest00']);
+    expect(await t.server.db.query('SELECT 1 FROM stripe_credentials')).toEqual([]);
     expect((await call('GET', '/api/v1/integrations', '/api/v1/integrations')).body.integrations).toEqual([]);
     expect((await call('DELETE', template, path)).status).toBe(404);
   });
 
   it('expires sessions and codes', async () => {
     await t.close();
-    t = await startTestServer({ sessionTtlSeconds: 0.05 });
+    t = await startTestServer({ stripeProvider: provider, sessionTtlSeconds: 0.05 });
     const session = await createSession();
     const redirect = await authorizeOnEmulator(session.body.authorizeUrl);
     await new Promise((resolve) => setTimeout(resolve, 80));
@@ -211,7 +226,7 @@ describe('reference workspace API', () => {
     expect(late.body.code).toBe('session_expired');
 
     await t.close();
-    t = await startTestServer({ emulator: { codeTtlSeconds: -1 } });
+    t = await startTestServer({ stripeProvider: provider, emulator: { codeTtlSeconds: -1 } });
     const stale = await connect();
     expect(stale.answer.status).toBe(410);
     expect(stale.answer.body.code).toBe('authorization_expired');
@@ -231,10 +246,10 @@ describe('reference workspace API', () => {
   });
 });
 
-describe('Stripe Connect emulator', () => {
+describe('Stripe emulator, Connect (legacy)', () => {
   let t: TestServer;
   beforeEach(async () => {
-    t = await startTestServer();
+    t = await startTestServer({ stripeProvider: 'connect' });
   });
   afterEach(async () => {
     await t.close();

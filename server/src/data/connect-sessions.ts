@@ -6,6 +6,7 @@
  */
 import type { Queryable } from '../db/database';
 import type { ConnectSession } from '../model';
+import type { StripeMode } from '../stripe-gateway';
 
 interface SessionRow {
   id: string;
@@ -14,8 +15,10 @@ interface SessionRow {
   state: string;
   redirect_uri: string;
   integration_id: string | null;
+  stripe_mode: StripeMode;
   expires_at: Date;
   closed_at: Date | null;
+  exchange_started_at: Date | null;
 }
 
 const fromRow = (row: SessionRow): ConnectSession => ({
@@ -25,14 +28,16 @@ const fromRow = (row: SessionRow): ConnectSession => ({
   state: row.state,
   redirectUri: row.redirect_uri,
   integrationId: row.integration_id,
+  stripeMode: row.stripe_mode,
   expiresAt: new Date(row.expires_at).toISOString(),
   closed: row.closed_at !== null,
+  exchangeStarted: row.exchange_started_at !== null,
 });
 
 export async function createSession(db: Queryable, session: ConnectSession & { createdAt: string }): Promise<void> {
   await db.query(
-    `INSERT INTO connect_sessions (id, workspace_id, user_id, state, redirect_uri, integration_id, created_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO connect_sessions (id, workspace_id, user_id, state, redirect_uri, integration_id, stripe_mode, created_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [
       session.id,
       session.workspaceId,
@@ -40,10 +45,20 @@ export async function createSession(db: Queryable, session: ConnectSession & { c
       session.state,
       session.redirectUri,
       session.integrationId,
+      session.stripeMode,
       session.createdAt,
       session.expiresAt,
     ],
   );
+}
+
+/** Marks the session's code as sent to Stripe: true the first time only. */
+export async function startExchange(db: Queryable, sessionId: string, at: string): Promise<boolean> {
+  const rows = await db.query(
+    'UPDATE connect_sessions SET exchange_started_at = $2 WHERE id = $1 AND exchange_started_at IS NULL RETURNING 1',
+    [sessionId, at],
+  );
+  return rows.length > 0;
 }
 
 /** Forgets sessions and answers a day past their use, so the tables do not grow without bound. */

@@ -1,5 +1,6 @@
 /**
- * Connect sessions: `POST /api/v1/connect-sessions` starts Stripe Connect for the extension, and
+ * Connect sessions: `POST /api/v1/connect-sessions` starts a Stripe authorization (Stripe Apps or
+ * Connect, in the live or test mode the workspace offers) for the extension, and
  * `POST /api/v1/connect-sessions/{id}/complete` finishes it exactly once (Idempotency-Key), whichever
  * instance of the workspace each attempt reaches.
  */
@@ -7,13 +8,23 @@ import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { requireAdmin } from '../auth';
 import type { ApiEnv, WorkspaceServices } from '../context';
-import { claimCompletion, createSession, purgeOld, recordAnswer, releaseClaim, type StoredAnswer } from '../data/connect-sessions';
-import { accountInUse, connectAccount, findIntegration } from '../data/integrations';
+import type { Queryable } from '../db/database';
+import {
+  claimCompletion,
+  createSession,
+  purgeOld,
+  recordAnswer,
+  releaseClaim,
+  startExchange,
+  type StoredAnswer,
+} from '../data/connect-sessions';
+import { accountInUse, connectAccount, findIntegration, retireOtherInstalls } from '../data/integrations';
 import type { Caller, ConnectSession } from '../model';
 import { HttpError, jsonResponse, problemBody, problemResponse, readJson } from '../problems';
 import { type Language } from '../reasons';
 import { EXTENSION_REDIRECT_URI } from '../redirect-uri';
 import { CompletionRequest, ConnectSessionRequest, parseBody, type Completion } from '../requests';
+import { tokenTimes } from '../token-refresh';
 import { presentIntegration } from './integrations';
 
 /** How long a completion may hold its claim before another attempt may take over (its worker died). */
@@ -38,8 +49,19 @@ export function connectSessionRoutes(services: WorkspaceServices) {
       );
     }
     const integrationId = input.integrationId ?? null;
-    if (integrationId !== null && !(await findIntegration(db, caller.workspaceId, integrationId))) {
-      throw new HttpError(404, 'integration_not_found', 'Integration not found');
+    const integration = integrationId === null ? null : await findIntegration(db, caller.workspaceId, integrationId);
+    if (integrationId !== null && !integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
+    // Reauthentication stays in the integration's mode; a new connection is live unless asked otherwise.
+    const stripeMode = integration?.stripeMode ?? input.mode ?? 'live';
+    if (!stripe.modes.includes(stripeMode) || (integration && input.mode !== undefined && input.mode !== stripeMode)) {
+      throw new HttpError(
+        422,
+        'mode_not_offered',
+        'Stripe mode not offered',
+        integration
+          ? `This integration was connected in ${integration.stripeMode} mode.`
+          : `This workspace offers Stripe ${stripe.modes.join(' and ')} mode.`,
+      );
     }
     const session: ConnectSession = {
       id: `cs_${randomBytes(12).toString('hex')}`,
@@ -48,8 +70,10 @@ export function connectSessionRoutes(services: WorkspaceServices) {
       state: randomBytes(24).toString('base64url'),
       redirectUri: input.redirectUri,
       integrationId,
+      stripeMode,
       expiresAt: iso(now() + services.sessionTtlSeconds * 1000),
       closed: false,
+      exchangeStarted: false,
     };
     await createSession(db, { ...session, createdAt: iso() });
     // Sessions and answers a day past their use go, at most once a minute per instance (an index range).
@@ -57,19 +81,12 @@ export function connectSessionRoutes(services: WorkspaceServices) {
       lastPurge = now();
       await purgeOld(db, iso(now() - DAY_MS));
     }
-    const authorize = new URL('/oauth/authorize', stripe.authorizeBase);
-    authorize.searchParams.set('response_type', 'code');
-    authorize.searchParams.set('client_id', stripe.clientId);
-    // Explicit: stripe-node's own authorizeUrl() would default to read_write.
-    authorize.searchParams.set('scope', 'read_only');
-    authorize.searchParams.set('redirect_uri', session.redirectUri);
-    authorize.searchParams.set('state', session.state);
-    if (integrationId) {
-      // Reauthentication: let the admin pick the account rather than reusing a signed-in one.
-      authorize.searchParams.set('always_prompt', 'true');
-      authorize.searchParams.set('stripe_landing', 'login');
-    }
-    return jsonResponse(201, { id: session.id, authorizeUrl: authorize.toString(), expiresAt: session.expiresAt });
+    const authorizeUrl = stripe.authorizeUrl(stripeMode, {
+      redirectUri: session.redirectUri,
+      state: session.state,
+      reauthenticate: integrationId !== null,
+    });
+    return jsonResponse(201, { id: session.id, authorizeUrl, expiresAt: session.expiresAt });
   }
 
   async function complete(
@@ -146,19 +163,45 @@ export function connectSessionRoutes(services: WorkspaceServices) {
     if ('error' in completion) return remember({ status: 204, body: null });
     if (!/^ac_\w+$/.test(completion.code)) throw new HttpError(422, 'invalid_code', 'Invalid authorization code');
 
-    const exchanged = await stripe.exchangeCode(completion.code);
+    // The code goes to Stripe at most once, ever: a completion taken over after a crash finds it sent.
+    if (!(await startExchange(db, session.id, claim.now))) {
+      return remember({ status: 410, body: problemBody(codeAlreadySent()) });
+    }
+    const exchanged = await stripe.exchangeCode(session.stripeMode, completion.code);
     if (!exchanged.ok) {
-      if (exchanged.error.kind === 'invalid_grant') {
-        throw new HttpError(
-          410,
-          'authorization_expired',
-          'Authorization expired',
-          'Stripe no longer accepts this authorization code. Start the connection again.',
-        );
-      }
-      throw new HttpError(502, 'stripe_error', 'Stripe error', exchanged.error.message);
+      const failure =
+        exchanged.error.kind === 'invalid_grant'
+          ? codeAlreadySent()
+          : new HttpError(502, 'stripe_error', 'Stripe error', 'Stripe could not complete the authorization. Start the connection again.');
+      return remember({ status: failure.status, body: problemBody(failure) });
     }
     const grant = exchanged.value;
+    const name = await stripe.accountName(session.stripeMode, grant);
+    const times = tokenTimes(services, now());
+    /** Stores the grant on the integration (the account's own in this workspace when `integrationId` is null). */
+    const store = async (tx: Queryable, integrationId: string | null) => {
+      const stored = await connectAccount(
+        tx,
+        caller.workspaceId,
+        {
+          stripeAccountId: grant.stripeUserId,
+          stripeAccountName: name,
+          livemode: grant.livemode,
+          oauth: stripe.provider,
+          stripeMode: session.stripeMode,
+          at: iso(),
+          accessToken: sealer.seal(grant.accessToken),
+          refreshToken: grant.refreshToken === null ? null : sealer.seal(grant.refreshToken),
+          ...times,
+        },
+        integrationId,
+      );
+      // Stripe Apps: this install retired every earlier install of the account, wherever it was.
+      if (stripe.provider === 'stripe-app') {
+        await retireOtherInstalls(tx, { stripeAccountId: grant.stripeUserId, stripeMode: session.stripeMode, keep: stored.integration.id });
+      }
+      return stored;
+    };
 
     if (session.integrationId) {
       const integration = await findIntegration(db, caller.workspaceId, session.integrationId);
@@ -171,28 +214,24 @@ export function connectSessionRoutes(services: WorkspaceServices) {
           `This integration belongs to Stripe account ${integration.stripeAccountId}; you signed in to ${grant.stripeUserId}.`,
         );
         // The admin granted access to an account this workspace did not ask for: give it back,
-        // unless another integration already uses that account.
-        if (!(await accountInUse(db, caller.workspaceId, grant.stripeUserId)))
-          await stripe.deauthorize(grant.stripeUserId).catch(() => undefined);
-        return remember({ status: 409, body: problemBody(mismatch) });
+        // unless another integration of this workspace uses that account (Stripe Apps: that one
+        // takes the new tokens, since the install retired its old ones).
+        const inUse = await accountInUse(db, caller.workspaceId, grant.stripeUserId);
+        if (!inUse) await stripe.giveBack(session.stripeMode, grant.stripeUserId).catch(() => undefined);
+        return db.transaction(async (tx) => {
+          if (stripe.provider === 'stripe-app') {
+            if (inUse) await store(tx, null);
+            else await retireOtherInstalls(tx, { stripeAccountId: grant.stripeUserId, stripeMode: session.stripeMode, keep: null });
+          }
+          const answer = { status: 409, body: problemBody(mismatch) };
+          await recordAnswer(tx, claim, answer);
+          return answer;
+        });
       }
     }
 
-    const name = await stripe.accountName(grant.stripeUserId).catch(() => grant.stripeUserId);
     return db.transaction(async (tx) => {
-      const { integration, created } = await connectAccount(
-        tx,
-        caller.workspaceId,
-        {
-          stripeAccountId: grant.stripeUserId,
-          stripeAccountName: name,
-          livemode: grant.livemode,
-          at: iso(),
-          accessToken: sealer.seal(grant.accessToken),
-          refreshToken: grant.refreshToken === null ? null : sealer.seal(grant.refreshToken),
-        },
-        session.integrationId,
-      );
+      const { integration, created } = await store(tx, session.integrationId);
       const answer = { status: created ? 201 : 200, body: presentIntegration(integration, language) };
       await recordAnswer(tx, claim, answer);
       return answer;
@@ -205,6 +244,15 @@ export function connectSessionRoutes(services: WorkspaceServices) {
       complete(c.get('caller'), c.req.param('id'), c.req.header('idempotency-key'), await readJson(c.req.raw), c.get('language')),
     );
 }
+
+/** Stripe will not take this code (again): only a new connection helps. */
+const codeAlreadySent = () =>
+  new HttpError(
+    410,
+    'authorization_expired',
+    'Authorization expired',
+    'Stripe no longer accepts this authorization code. Start the connection again.',
+  );
 
 function answerOf(answer: StoredAnswer): Response {
   if (answer.status === 204) return new Response(null, { status: 204 });

@@ -15,7 +15,7 @@ export const DEFAULT_PAGE_SIZE = 200;
 export const MAX_PAGE_SIZE = 500;
 
 export function presentIntegration(stored: StoredIntegration, language: Language): Integration {
-  const { problem, ...rest } = stored;
+  const { problem, oauth: _oauth, stripeMode: _mode, ...rest } = stored;
   return { ...rest, reason: describeProblem(problem, language) };
 }
 
@@ -66,7 +66,7 @@ export function integrationRoutes(services: WorkspaceServices) {
       const integration = await findIntegration(db, caller.workspaceId, c.req.param('id'));
       if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
       try {
-        await stripe.deauthorize(integration.stripeAccountId);
+        await stripe.giveBack(integration.stripeMode, integration.stripeAccountId);
       } catch {
         // Already disconnected at Stripe: removing it here is still what the admin asked for.
       }

@@ -1,4 +1,7 @@
-/** `POST /webhooks/stripe`: `account.application.deauthorized` means the merchant disconnected us. */
+/**
+ * `POST /webhooks/stripe`: `account.application.deauthorized` means the merchant uninstalled the app
+ * (or disconnected the Connect platform) in that mode.
+ */
 import { Hono } from 'hono';
 import type { WorkspaceServices } from '../context';
 import { setHealth } from '../data/integrations';
@@ -11,9 +14,9 @@ export function stripeWebhookRoutes(services: WorkspaceServices) {
     if (!event) throw new HttpError(400, 'invalid_signature', 'Invalid Stripe signature');
     const account = event.account;
     if (event.type === 'account.application.deauthorized' && account) {
-      // Every workspace connected to that account loses it.
+      // Every workspace connected to that account in that mode loses it.
       await services.db.transaction((tx) =>
-        setHealth(tx, { stripeAccountId: account }, { status: 'revoked', problem: { code: 'revoked' } }),
+        setHealth(tx, { stripeAccountId: account, livemode: event.livemode }, { status: 'revoked', problem: { code: 'revoked' } }),
       );
     }
     return jsonResponse(200, { received: true });
