@@ -413,7 +413,10 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     if (route === 'GET /v1/account') {
       const caller = apiCaller(req, res);
       if (!caller) return;
-      if ('app' in caller) return sendJson(res, 200, accountObject(accounts.find((a) => a.id === caller.app.accountId)!));
+      if ('app' in caller) {
+        if (failingAccounts.has(caller.app.accountId)) return apiError(res, 500, 'api_error', null, 'An unknown error occurred');
+        return sendJson(res, 200, accountObject(accounts.find((a) => a.id === caller.app.accountId)!));
+      }
       return sendJson(res, 200, { id: 'acct_1EmulatorPlatform0', object: 'account', business_profile: { name: 'Emulator platform' } });
     }
 
