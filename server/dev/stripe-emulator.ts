@@ -50,8 +50,8 @@ export const EMULATOR_SECRET_KEYS: Record<Mode, string> = {
 export const EMULATOR_WEBHOOK_SECRET = 'whsec_workspace_connect_emulator';
 /** The install links the Dashboard would issue for the emulated app, per mode (paths on the emulator). */
 export const EMULATOR_INSTALL_PATHS: Record<Mode, string> = {
-  live: '/oauth/v2/chnlink_emulator_live/authorize',
-  test: '/oauth/v2/chnlink_emulator_test/authorize',
+  live: '/oauth/v2/chnlink_1EmulatorLive/authorize',
+  test: '/oauth/v2/chnlink_1EmulatorTest/authorize',
 };
 export const EMULATOR_APP_NAME = 'Workspace Connect';
 const ACCESS_TOKEN_MS = 3600_000;
@@ -392,7 +392,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     const install = /^\/oauth\/v2\/(?:(chnlink_\w+)\/)?authorize$/.exec(url.pathname);
     if (install && (req.method === 'GET' || req.method === 'POST')) {
       // A link's channel says its mode; the bare endpoint is live.
-      return authorize(req, res, url, { kind: 'app', mode: install[1]?.endsWith('_test') ? 'test' : 'live' });
+      return authorize(req, res, url, { kind: 'app', mode: install[1]?.endsWith('Test') ? 'test' : 'live' });
     }
     if (route === 'POST /oauth/token') return tokenEndpoint(req, res, 'connect');
     if (route === 'POST /v1/oauth/token') return tokenEndpoint(req, res, 'app');

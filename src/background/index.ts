@@ -44,7 +44,7 @@ function main(): void {
 
   const handle = createCommandHandler(
     {
-      connect: () => flows.start({ kind: 'connect' }),
+      connect: ({ mode }) => flows.start({ kind: 'connect', ...(mode ? { mode } : {}) }),
       reauthenticate: ({ integrationId }) => flows.start({ kind: 'reauthenticate', integrationId }),
       'focus-flow': flows.focus,
       'cancel-flow': flows.cancel,

@@ -3,7 +3,7 @@
  * no storage write), sets the badge, and notifies each break once.
  */
 import browser from 'webextension-polyfill';
-import { statusLabel, translator } from '../shared/translate';
+import { accountLabel, statusLabel, translator } from '../shared/translate';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
 import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
@@ -81,7 +81,7 @@ async function notifyBreaks(integrations: readonly Integration[]): Promise<void>
       notice.kind === 'one'
         ? [
             notice.integration.id,
-            t('notificationTitle', notice.integration.stripeAccountName),
+            t('notificationTitle', accountLabel(t, notice.integration)),
             notice.integration.reason ?? statusLabel(t, notice.integration.status),
           ]
         : ['many', t('notificationManyTitle', String(notice.count)), t('notificationManyMessage', notice.names.join(', '))];

@@ -5,7 +5,7 @@
  * gesture), and where the browser refuses (Firefox), a notification says it and opens the popup.
  */
 import browser from 'webextension-polyfill';
-import { translator } from '../shared/translate';
+import { accountLabel, translator } from '../shared/translate';
 import { errorMessageKey } from '../shared/errors';
 import type { FlowState } from '../shared/state';
 
@@ -29,7 +29,7 @@ export async function bringOutcomeToAdmin(final: FlowState, windowId: number | u
     const [title, message] =
       final.phase === 'succeeded'
         ? [
-            t('outcomeConnectedTitle', final.integration.stripeAccountName),
+            t('outcomeConnectedTitle', accountLabel(t, final.integration)),
             t('outcomeConnectedMessage', [final.integration.stripeAccountId, t(final.integration.livemode ? 'liveMode' : 'testMode')]),
           ]
         : [t('outcomeFailedTitle'), t(errorMessageKey(final.error.code))];

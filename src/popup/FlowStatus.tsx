@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { FlowState } from '../shared/state';
 import { ErrorDetails } from '../ui/ErrorDetails';
-import { errorMessage, t } from '../ui/i18n';
+import { accountLabel, errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/commands';
 
 /** Progress and outcome of the connect or reauthenticate flow the service worker runs. */
@@ -25,12 +25,13 @@ export function FlowStatus({ flow }: { flow: FlowState }) {
         </>
       );
     case 'succeeded': {
-      const { stripeAccountName, stripeAccountId, livemode } = flow.integration;
+      const { stripeAccountId, livemode } = flow.integration;
       return (
         <Outcome tone="ok">
           <strong>{t('successfulConnection')}</strong>{' '}
           <span data-testid="integration">
-            {t('stripeAccount')} <bdi>{stripeAccountName}</bdi> <code>{stripeAccountId}</code> · {t(livemode ? 'liveMode' : 'testMode')}
+            {t('stripeAccount')} <bdi>{accountLabel(flow.integration)}</bdi> <code>{stripeAccountId}</code> ·{' '}
+            {t(livemode ? 'liveMode' : 'testMode')}
           </span>
         </Outcome>
       );

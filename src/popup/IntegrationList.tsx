@@ -4,7 +4,7 @@ import type { Integration } from '../shared/schemas';
 import type { HealthState, OperationState } from '../shared/state';
 import { afterNextPaint } from '../ui/after-paint';
 import { ErrorDetails } from '../ui/ErrorDetails';
-import { errorMessage, plural, statusLabel, t, uiLanguage } from '../ui/i18n';
+import { accountLabel, errorMessage, plural, statusLabel, t, uiLanguage } from '../ui/i18n';
 import { sendCommand } from '../ui/commands';
 import { formatSince } from '../ui/time';
 
@@ -136,7 +136,7 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
   }
 
   override render({ integration, now, canManage, busy }: ItemProps, { confirming }: { confirming: boolean }) {
-    const name = integration.stripeAccountName;
+    const name = accountLabel(integration);
     const attention = needsAttention(integration);
     const confirm = (confirming: boolean) => this.setState({ confirming });
     return (

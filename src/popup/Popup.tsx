@@ -63,7 +63,7 @@ function PopupBody({ state }: { state: StoredState }) {
       {(isAdmin || isFlowRunning(flow)) && (
         <section class="add" aria-labelledby="add-heading">
           <h2 id="add-heading">{t('addDataSource')}</h2>
-          <ConnectCard flow={flow} />
+          <ConnectCard flow={flow} testMode={profile?.status === 'ready' && (profile.me.workspace.stripeModes ?? []).includes('test')} />
         </section>
       )}
     </>
@@ -97,7 +97,8 @@ function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
   );
 }
 
-function ConnectCard({ flow }: { flow: FlowState }) {
+/** `testMode`: the workspace offers Stripe's test mode too, as a secondary choice. */
+function ConnectCard({ flow, testMode }: { flow: FlowState; testMode: boolean }) {
   // One flow at a time: while Stripe's window is open, the button brings it back to the front, and
   // Cancel is the way out of a window that cannot finish (an error page Stripe shows instead).
   const cancellable = flow.phase === 'starting' || flow.phase === 'authorizing';
@@ -113,9 +114,16 @@ function ConnectCard({ flow }: { flow: FlowState }) {
             {t('showStripeWindow')}
           </button>
         ) : (
-          <button class="primary" disabled={isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
-            {t('connectWithStripe')}
-          </button>
+          <>
+            <button class="primary" disabled={isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
+              {t('connectWithStripe')}
+            </button>
+            {testMode && (
+              <button disabled={isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect', mode: 'test' })}>
+                {t('connectTestMode')}
+              </button>
+            )}
+          </>
         )}
         {cancellable && <button onClick={() => void sendCommand({ type: 'cancel-flow' })}>{t('cancel')}</button>}
       </div>

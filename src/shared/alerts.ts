@@ -8,8 +8,9 @@ import type { Integration } from './schemas';
 /** Names a tooltip or a notification lists before "and N more". */
 export const NAMES_SHOWN = 3;
 
-/** The first NAMES_SHOWN account names of a list already in display order. */
-const firstNames = (sorted: readonly Integration[]): string[] => sorted.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName);
+/** The first NAMES_SHOWN account names of a list already in display order (the id where Stripe shared no name). */
+const firstNames = (sorted: readonly Integration[]): string[] =>
+  sorted.slice(0, NAMES_SHOWN).map((i) => i.stripeAccountName ?? i.stripeAccountId);
 
 export interface Badge {
   /** Empty when nothing needs attention: no badge at all. */

@@ -24,6 +24,9 @@ const byName = new Intl.Collator(undefined, { numeric: true }).compare;
 /** Those needing attention first (revoked, expired, error), then by account name. */
 export function sortForDisplay(integrations: readonly Integration[]): Integration[] {
   return [...integrations].sort(
-    (a, b) => orderOf(a.status) - orderOf(b.status) || byName(a.stripeAccountName, b.stripeAccountName) || byName(a.id, b.id),
+    (a, b) =>
+      orderOf(a.status) - orderOf(b.status) ||
+      byName(a.stripeAccountName ?? a.stripeAccountId, b.stripeAccountName ?? b.stripeAccountId) ||
+      byName(a.id, b.id),
   );
 }

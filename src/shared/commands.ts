@@ -7,7 +7,8 @@ import type { AppError } from './errors';
 import { MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES } from './state';
 
 export const CommandSchema = v.variant('type', [
-  v.object({ type: v.literal('connect') }),
+  // Test mode only where the workspace offers it (`GET /me`); live otherwise.
+  v.object({ type: v.literal('connect'), mode: v.optional(v.picklist(['live', 'test'])) }),
   v.object({ type: v.literal('reauthenticate'), integrationId: v.pipe(v.string(), v.minLength(1)) }),
   v.object({
     type: v.literal('save-settings'),

@@ -6,6 +6,7 @@
 import { checkAuthorizeUrl, type AuthorizeUrl } from './authorize-url';
 import { appError, type AppError } from './errors';
 import { parseStripeRedirect } from './redirect';
+import type { StripeMode } from './schemas';
 import { nextRetryDelay } from './retry';
 import { type FlowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
 import type { WorkspaceApi } from './workspace-api';
@@ -34,6 +35,8 @@ export interface FlowDeps {
 export interface FlowRequest {
   kind: FlowKind;
   integrationId?: string;
+  /** A new connection's Stripe mode (default live); reauthentication keeps the integration's. */
+  mode?: StripeMode;
 }
 
 /** The identity of a flow without its phase, to move it to another phase. */
@@ -91,6 +94,7 @@ export async function runConnectFlow(
     deps.api.createConnectSession({
       redirectUri: deps.redirectUri,
       ...(request.integrationId ? { integrationId: request.integrationId } : {}),
+      ...(request.mode ? { mode: request.mode } : {}),
     }),
     cancel,
   );

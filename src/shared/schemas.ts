@@ -13,9 +13,22 @@ const isoDateTime = v.pipe(v.string(), v.isoTimestamp());
  */
 export const RoleSchema = v.string();
 
+/** Stripe's live and test modes; a workspace lists the ones it offers. */
+export type StripeMode = 'live' | 'test';
+
 export const MeSchema = v.object({
   user: v.object({ id: v.string(), name: v.string(), email: v.string() }),
-  workspace: v.object({ id: v.string(), name: v.string() }),
+  workspace: v.object({
+    id: v.string(),
+    name: v.string(),
+    // Absent (an older workspace): live only. Modes this release does not know are left out.
+    stripeModes: v.optional(
+      v.pipe(
+        v.array(v.string()),
+        v.transform((modes) => modes.filter((mode): mode is StripeMode => mode === 'live' || mode === 'test')),
+      ),
+    ),
+  }),
   role: RoleSchema,
 });
 export type Me = v.InferOutput<typeof MeSchema>;
@@ -27,7 +40,8 @@ export const IntegrationSchema = v.object({
   provider: v.literal('stripe'),
   status: IntegrationStatusSchema,
   stripeAccountId: v.pipe(v.string(), v.startsWith('acct_')),
-  stripeAccountName: v.string(),
+  // Null: Stripe did not let the workspace read it (Stripe Apps tokens may not); see `accountLabel`.
+  stripeAccountName: v.nullable(v.string()),
   livemode: v.boolean(),
   connectedAt: isoDateTime,
   lastSyncAt: v.nullable(isoDateTime),

@@ -21,6 +21,10 @@ export const statusLabel = (t: Translate, status: string): string =>
 
 export type Translate = (key: MessageKey, substitutions?: string | string[]) => string;
 
+/** An integration's account as the admin reads it: its name, or (Stripe did not share it) its id, labelled. */
+export const accountLabel = (t: Translate, integration: { stripeAccountName: string | null; stripeAccountId: string }): string =>
+  integration.stripeAccountName ?? t('unnamedAccount', integration.stripeAccountId);
+
 /** A missing translation shows its key rather than an empty label. */
 export const translator =
   (getMessage: (key: string, substitutions?: string | string[]) => string): Translate =>

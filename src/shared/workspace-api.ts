@@ -18,6 +18,7 @@ import {
   type Integration,
   type Me,
   type Problem,
+  type StripeMode,
 } from './schemas';
 
 export interface WorkspaceApiOptions {
@@ -43,7 +44,7 @@ export type IntegrationListAnswer =
 export interface WorkspaceApi {
   getMe(): ApiResult<Me>;
   listIntegrations(etag?: string | null): ApiResult<IntegrationListAnswer>;
-  createConnectSession(input: { redirectUri: string; integrationId?: string }): ApiResult<TimedConnectSession>;
+  createConnectSession(input: { redirectUri: string; integrationId?: string; mode?: StripeMode }): ApiResult<TimedConnectSession>;
   completeConnectSession(sessionId: string, body: CompletionBody, idempotencyKey: string): ApiResult<Integration | null>;
   deleteIntegration(integrationId: string): ApiResult<void>;
 }
@@ -200,9 +201,9 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
       return ok({ changed: true, ...readIntegrations(latest.items), etag: latest.etag });
     },
 
-    async createConnectSession({ redirectUri, integrationId }) {
+    async createConnectSession({ redirectUri, integrationId, mode }) {
       const sent = await send('POST', 'api/v1/connect-sessions', {
-        body: { provider: 'stripe', redirectUri, ...(integrationId ? { integrationId } : {}) },
+        body: { provider: 'stripe', redirectUri, ...(integrationId ? { integrationId } : {}), ...(mode ? { mode } : {}) },
       });
       if (!sent.ok) return sent;
       const response = sent.value;

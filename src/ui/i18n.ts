@@ -1,6 +1,6 @@
 import browser from './browser';
 import { errorMessageKey, type AppError } from '../shared/errors';
-import { statusLabel as labelOf, translator, type PluralKey } from '../shared/translate';
+import { accountLabel as labelAccount, statusLabel as labelOf, translator, type PluralKey } from '../shared/translate';
 
 /** A localized string from `_locales`; a missing key shows itself rather than an empty label. */
 export const t = translator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
@@ -10,6 +10,10 @@ export const plural = (key: PluralKey, count: number): string => t(count === 1 ?
 
 /** A status pill's label; a status this release does not know is named as it is, neutrally. */
 export const statusLabel = (status: string): string => labelOf(t, status);
+
+/** The account's name, or its id labelled where Stripe did not share a name. */
+export const accountLabel = (integration: { stripeAccountName: string | null; stripeAccountId: string }): string =>
+  labelAccount(t, integration);
 
 export function errorMessage(error: AppError): string {
   if (error.code === 'rate-limited' && error.retryAfterSeconds !== undefined) {

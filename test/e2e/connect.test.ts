@@ -24,7 +24,7 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
     await world.close();
   });
 
-  it('connects a Stripe account: sign in on Stripe, then the popup shows Successful connection', async () => {
+  it('connects a Stripe account: install the app on Stripe, then the popup shows Successful connection; the code is exchanged once', async () => {
     const options = await configureWorkspace(world);
     expect(await textOf(options, '[data-testid=profile-status]')).toContain('Signed in as Ana García to Acme Analytics');
 
@@ -32,7 +32,9 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
     const stripeWindow = waitForStripeWindow(world);
     await popup.locator('button ::-p-text(Connect with Stripe)').click();
     const stripe = await stripeWindow;
-    expect(await textOf(stripe, 'h1')).toBe('Sign in with Stripe to Continue');
+    // Stripe Apps' install page: the app, and the read-only permissions its manifest asks for.
+    expect(await textOf(stripe, 'h1')).toBe('Install Workspace Connect');
+    expect(await textOf(stripe)).toContain('Subscriptions\tRead only');
     await waitForText(popup, 'Sign in with Stripe in the window that opened');
 
     // The real popup closes when the Stripe window takes focus: the flow must not depend on it.
@@ -43,7 +45,7 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
     const shown = await waitForText(reopened, 'Successful connection');
     expect(shown).toContain('Acme Store');
     expect(shown).toContain('acct_1AcmeStoreTest00');
-    expect(shown).toContain('Test mode');
+    expect(shown).toContain('Live mode');
 
     const integrations = await workspaceIntegrations(world);
     expect(integrations).toHaveLength(1);
@@ -52,8 +54,46 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
       status: 'active',
       stripeAccountId: 'acct_1AcmeStoreTest00',
       stripeAccountName: 'Acme Store',
-      livemode: false,
+      livemode: true,
     });
+    const exchanges = world.server.emulator!.grants.filter((g) => g.grantType === 'authorization_code');
+    expect(exchanges.map((g) => [g.kind, g.outcome])).toEqual([['app', 'issued']]);
+  });
+
+  it('connects a test-mode account through the test install link the workspace offers', async () => {
+    await configureWorkspace(world);
+    const popup = await openPopup(world);
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button ::-p-text(Connect a test-mode account)').click();
+    const stripe = await stripeWindow;
+    expect(new URL(stripe.url()).pathname).toBe('/oauth/v2/chnlink_1EmulatorTest/authorize');
+    expect(await textOf(stripe)).toContain('Test mode: the app is installed in your account’s test data.');
+    await signInOnEmulator(stripe, 'owner@globex.test');
+    const shown = await waitForText(popup, 'Successful connection');
+    expect(shown).toContain('Globex Shop');
+    expect(shown).toContain('Test mode');
+    expect(await workspaceIntegrations(world)).toMatchObject([{ stripeAccountId: 'acct_1GlobexShopTest0', livemode: false }]);
+  });
+
+  it('Connect (legacy mode): sign in on Stripe Connect, then the popup shows Successful connection', async () => {
+    await world.close();
+    // A workspace still on a Connect platform, offering live mode only: no test-mode choice.
+    world = await startWorld({ browser, server: { stripeProvider: 'connect', stripeModes: ['live'] } });
+    await configureWorkspace(world);
+    const popup = await openPopup(world);
+    await waitForText(popup, 'Connect with Stripe');
+    expect(await popup.$('button ::-p-text(Connect a test-mode account)')).toBeNull();
+    const stripeWindow = waitForStripeWindow(world);
+    await popup.locator('button ::-p-text(Connect with Stripe)').click();
+    const stripe = await stripeWindow;
+    expect(new URL(stripe.url()).pathname).toBe('/oauth/authorize');
+    expect(await textOf(stripe, 'h1')).toBe('Sign in with Stripe to Continue');
+    await signInOnEmulator(stripe);
+    const shown = await waitForText(popup, 'Successful connection');
+    expect(shown).toContain('Acme Store');
+    expect(shown).toContain('Test mode');
+    expect(await workspaceIntegrations(world)).toMatchObject([{ stripeAccountId: 'acct_1AcmeStoreTest00', livemode: false }]);
+    expect(world.server.emulator!.grants.map((g) => [g.kind, g.grantType])).toEqual([['connect', 'authorization_code']]);
   });
 
   it('a popup that stays open follows the flow to the end', async () => {

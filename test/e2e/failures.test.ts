@@ -22,6 +22,7 @@ import {
   waitForText,
   workspaceIntegrations,
   type World,
+  isAuthorizePage,
 } from './support';
 
 const SESSIONS = '^/api/v1/connect-sessions$';
@@ -92,7 +93,7 @@ describe('every failure says what happened (Chromium)', () => {
     const popup = await openPopup(world);
     await clickConnect(popup);
     await waitForText(popup, "not Stripe's, so it was not opened", '[data-testid=flow-status]');
-    const opened = world.browser.targets().filter((t) => t.url().includes('/oauth/authorize'));
+    const opened = world.browser.targets().filter((t) => isAuthorizePage(t.url()));
     expect(opened).toEqual([]);
   });
 
@@ -180,7 +181,7 @@ describe('every failure says what happened (Chromium)', () => {
 
     await signInOnEmulator(stripePage);
     expect((await requestLog(world)).filter((r) => r.path === '/api/v1/connect-sessions')).toHaveLength(1);
-    expect(world.browser.targets().filter((t) => t.url().includes('/oauth/authorize')).length).toBeLessThanOrEqual(1);
+    expect(world.browser.targets().filter((t) => isAuthorizePage(t.url())).length).toBeLessThanOrEqual(1);
     for (const popup of [first, second]) {
       expect(await waitForText(popup, 'Successful connection', '[data-testid=flow-status]')).toContain('Acme Store');
     }

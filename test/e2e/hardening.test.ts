@@ -26,6 +26,7 @@ import {
   workspaceIntegrations,
   DEMO_ADMIN_TOKEN,
   type World,
+  isAuthorizePage,
 } from './support';
 
 const SESSIONS = '^/api/v1/connect-sessions$';
@@ -57,7 +58,7 @@ async function answerNextSessionWith(world: World, popup: Page, tamper: (url: UR
 
 /** Distinct Stripe authorizations shown (Firefox may load one authorize page twice). */
 const authorizePagesOpened = (world: World) =>
-  new Set(world.server.emulator!.requests.filter((r) => r.method === 'GET' && r.path === '/oauth/authorize').map((r) => r.query)).size;
+  new Set(world.server.emulator!.requests.filter((r) => r.method === 'GET' && isAuthorizePage(r.path)).map((r) => r.query)).size;
 
 const flowOf = async (page: Page) => (await extensionStorage(page)).flow as { phase: string; windowId?: number; error?: { code: string } };
 
@@ -101,7 +102,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
     await clickConnect(popup);
     await waitForText(popup, "not Stripe's, so it was not opened", FLOW);
     expect(authorizePagesOpened(world)).toBe(0);
-    expect(world.browser.targets().filter((t) => t.url().includes('/oauth/authorize'))).toEqual([]);
+    expect(world.browser.targets().filter((t) => isAuthorizePage(t.url()))).toEqual([]);
   });
 
   it('2. a workspace slower than the client: the overlapping retry is told "in progress", and the admin sees Successful connection, once', async () => {
@@ -216,7 +217,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
       // Chromium reports the error page at once.
       await waitForText(popup, 'Stripe could not complete the authorization', FLOW);
     }
-    await expect.poll(async () => world.browser.targets().filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
+    await expect.poll(async () => world.browser.targets().filter((t) => isAuthorizePage(t.url())).length, poll).toBe(0);
     expect(await workspaceIntegrations(world)).toEqual([]);
   });
 
@@ -259,7 +260,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
     await clickConnect(popup);
     await stripe;
     await waitForText(popup, 'The connection request expired before it was finished', FLOW, 20_000);
-    await expect.poll(async () => world.browser.targets().filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
+    await expect.poll(async () => world.browser.targets().filter((t) => isAuthorizePage(t.url())).length, poll).toBe(0);
   });
 
   if (browserName === 'chromium') {
@@ -275,7 +276,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
       // Anything that wakes the worker (here, the admin opening the popup) finds the flow cut off.
       const reopened = await openPopup(world);
       await waitForText(reopened, 'The connection was interrupted before it finished', FLOW);
-      await expect.poll(async () => world.browser.targets().filter((t) => t.url().includes('/oauth/authorize')).length, poll).toBe(0);
+      await expect.poll(async () => world.browser.targets().filter((t) => isAuthorizePage(t.url())).length, poll).toBe(0);
     });
   }
 

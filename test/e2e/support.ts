@@ -157,10 +157,13 @@ export async function openPopup(world: World): Promise<Page> {
   return page;
 }
 
+/** Stripe's authorize page: a Stripe Apps install link (`/oauth/v2/[chnlink_…/]authorize`) or Connect's `/oauth/authorize`. */
+export const isAuthorizePage = (url: string): boolean => /\/oauth\/(?:v2\/(?:chnlink_\w+\/)?)?authorize(?:$|\?)/.test(url);
+
 /** The window `identity.launchWebAuthFlow` opens on the emulator's authorize page. */
 export async function waitForStripeWindow(world: World): Promise<Page> {
   const origin = world.server.emulator!.url;
-  const target = await world.browser.waitForTarget((t) => t.url().startsWith(`${origin}/oauth/authorize`), {
+  const target = await world.browser.waitForTarget((t) => t.url().startsWith(origin) && isAuthorizePage(t.url()), {
     timeout: 15_000,
   });
   const page = await target.asPage();

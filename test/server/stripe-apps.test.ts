@@ -87,10 +87,10 @@ describe('Stripe Apps OAuth', () => {
     expect(me.workspace.stripeModes).toEqual(['live', 'test']);
 
     const live = await connect(t);
-    expect(new URL(live.session.authorizeUrl).pathname).toBe('/oauth/v2/chnlink_emulator_live/authorize');
+    expect(new URL(live.session.authorizeUrl).pathname).toBe('/oauth/v2/chnlink_1EmulatorLive/authorize');
     expect(live.integration).toMatchObject({ status: 'active', livemode: true, stripeAccountName: 'Acme Store' });
     const test = await connect(t, { email: 'owner@globex.test', mode: 'test' });
-    expect(new URL(test.session.authorizeUrl).pathname).toBe('/oauth/v2/chnlink_emulator_test/authorize');
+    expect(new URL(test.session.authorizeUrl).pathname).toBe('/oauth/v2/chnlink_1EmulatorTest/authorize');
     expect(test.integration).toMatchObject({ status: 'active', livemode: false });
     // Each code went to the token endpoint with its own mode's secret key.
     const exchanges = t.server.emulator!.requests.filter((r) => r.path === '/v1/oauth/token');

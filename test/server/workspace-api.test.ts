@@ -67,7 +67,7 @@ describe.each(['stripe-app', 'connect'] as const)('reference workspace API (%s)'
     expect(url.origin).toBe(t.server.emulator!.url);
     if (apps) {
       // The app's live install link; permissions come from the app's manifest, so no scope.
-      expect(url.pathname).toBe('/oauth/v2/chnlink_emulator_live/authorize');
+      expect(url.pathname).toBe('/oauth/v2/chnlink_1EmulatorLive/authorize');
       expect([...url.searchParams.keys()].sort()).toEqual(['client_id', 'redirect_uri', 'state']);
     } else {
       expect(url.pathname).toBe('/oauth/authorize');
