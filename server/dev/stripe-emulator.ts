@@ -136,6 +136,8 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   const accessTokens = new Map<string, IssuedToken>();
   const refreshTokens = new Map<string, IssuedToken>();
   const issuedSecrets: string[] = [];
+  /** Every access token's account, retired ones included: an outage answers before the key is checked. */
+  const tokenOwners = new Map<string, string>();
   const deauthorizations: Deauthorization[] = [];
   const grants: TokenGrant[] = [];
   const requests: StripeEmulator['requests'] = [];
@@ -287,6 +289,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     const accessToken = `${kind === 'app' ? 'rk' : 'sk'}_${prefix}_${token(24)}`;
     const refreshToken = `rt_${token(24)}`;
     accessTokens.set(accessToken, { kind, mode, accountId, expiresAt: kind === 'app' ? now() + ACCESS_TOKEN_MS : null });
+    tokenOwners.set(accessToken, accountId);
     refreshTokens.set(refreshToken, { kind, mode, accountId, expiresAt: kind === 'app' ? now() + REFRESH_TOKEN_MS : null });
     issuedSecrets.push(accessToken, refreshToken);
     return {
@@ -440,10 +443,12 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     }
 
     if (route === 'GET /v1/balance') {
+      // Stripe down for this account: whatever the key, before it is checked.
+      const target = tokenOwners.get(credentialOf(req)) ?? String(req.headers['stripe-account'] ?? '');
+      if (failingAccounts.has(target)) return apiError(res, 500, 'api_error', null, 'An unknown error occurred');
       const caller = apiCaller(req, res);
       if (!caller) return;
-      const accountId = 'app' in caller ? caller.app.accountId : String(req.headers['stripe-account'] ?? '');
-      if (failingAccounts.has(accountId)) return apiError(res, 500, 'api_error', null, 'An unknown error occurred');
+      const accountId = 'app' in caller ? caller.app.accountId : target;
       if ('platform' in caller && !isConnected(accountId)) {
         return apiError(
           res,

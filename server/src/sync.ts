@@ -33,10 +33,14 @@ export async function syncIntegration(services: WorkspaceServices, workspaceId: 
         recovered ? { status: 'active', problem: null, syncedAt } : { status: current.status, problem: current.problem, syncedAt },
       );
     }
-    // A refresh Stripe refused already said why. An access token that ran out is the refresh's
-    // business (another refresh may hold it right now): it says when that becomes the admin's.
-    if (current.status === 'expired' || current.status === 'revoked' || outcome.error.kind === 'token_expired') return [];
-    if (outcome.error.kind !== 'error') return setHealth(tx, target, { status: 'expired', problem: { code: 'expired' } });
+    // An access token that ran out is the refresh's business (another refresh may hold it right
+    // now): it says when that becomes the admin's.
+    if (outcome.error.kind === 'token_expired') return [];
+    if (outcome.error.kind === 'access_lost') {
+      // Already revoked or expired (a webhook or a refused refresh said why): that reason stands.
+      if (current.status === 'expired' || current.status === 'revoked') return [];
+      return setHealth(tx, target, { status: 'expired', problem: { code: 'expired' } });
+    }
     return setHealth(tx, target, { status: 'error', problem: { code: 'sync_failed', detail: outcome.error.message } });
   });
   // setHealth answers the row it changed; none changed means it stands as read.

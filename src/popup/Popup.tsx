@@ -114,16 +114,19 @@ function ConnectCard({ flow, testMode }: { flow: FlowState; testMode: boolean })
             {t('showStripeWindow')}
           </button>
         ) : (
-          <>
-            <button class="primary" disabled={isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
-              {t('connectWithStripe')}
-            </button>
-            {testMode && (
-              <button disabled={isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect', mode: 'test' })}>
-                {t('connectTestMode')}
-              </button>
-            )}
-          </>
+          <button class="primary" disabled={isFlowRunning(flow)} onClick={() => void sendCommand({ type: 'connect' })}>
+            {t('connectWithStripe')}
+          </button>
+        )}
+        {/* Secondary, and short enough to share the row: the card stays one row tall. */}
+        {testMode && !isFlowRunning(flow) && (
+          <button
+            aria-label={t('connectTestMode')}
+            title={t('connectTestMode')}
+            onClick={() => void sendCommand({ type: 'connect', mode: 'test' })}
+          >
+            {t('testMode')}
+          </button>
         )}
         {cancellable && <button onClick={() => void sendCommand({ type: 'cancel-flow' })}>{t('cancel')}</button>}
       </div>

@@ -64,7 +64,7 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
     await configureWorkspace(world);
     const popup = await openPopup(world);
     const stripeWindow = waitForStripeWindow(world);
-    await popup.locator('button ::-p-text(Connect a test-mode account)').click();
+    await popup.locator('button[aria-label="Connect in test mode"]').click();
     const stripe = await stripeWindow;
     expect(new URL(stripe.url()).pathname).toBe('/oauth/v2/chnlink_1EmulatorTest/authorize');
     expect(await textOf(stripe)).toContain('Test mode: the app is installed in your account’s test data.');
@@ -82,7 +82,7 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
     await configureWorkspace(world);
     const popup = await openPopup(world);
     await waitForText(popup, 'Connect with Stripe');
-    expect(await popup.$('button ::-p-text(Connect a test-mode account)')).toBeNull();
+    expect(await popup.$('button[aria-label="Connect in test mode"]')).toBeNull();
     const stripeWindow = waitForStripeWindow(world);
     await popup.locator('button ::-p-text(Connect with Stripe)').click();
     const stripe = await stripeWindow;

@@ -91,7 +91,7 @@ describe.each(BROWSERS)('hardening: what an independent workspace found (%s)', (
   }
 
   it.each([
-    ['scope=read_only then scope=read_write', (u: URL) => `${u}&scope=read_write`],
+    ['a scope of read_write added (Connect: after its read_only)', (u: URL) => `${u}&scope=read_write`],
     ['our redirect_uri followed by a foreign one', (u: URL) => `${u}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}`],
     ['a second state', (u: URL) => `${u}&state=attacker-chosen-state-value`],
     ['a mixed-case SCOPE=read_write', (u: URL) => `${u}&SCOPE=read_write`],

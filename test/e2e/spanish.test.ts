@@ -52,7 +52,7 @@ describe.each(BROWSERS)('en español (%s)', (browserName) => {
     await signInOnEmulator(await stripe);
     const shown = await waitForText(popup, 'Conexión correcta');
     expect(shown).toContain('Cuenta de Stripe');
-    expect(shown).toContain('Modo de prueba');
+    expect(shown).toContain('Modo real');
 
     const [integration] = await workspaceIntegrations(world);
     await breakIntegration(world, integration!.id as string, 'expired');

@@ -346,3 +346,25 @@ export async function clickConnect(popup: Page): Promise<void> {
 export async function clickConnectLabelled(popup: Page, label: string): Promise<void> {
   await popup.locator(`button ::-p-text(${label})`).click();
 }
+
+/** Time passes on the workspace and at Stripe (the emulator): access tokens age, refreshes fall due. */
+export async function advanceClock(world: World, seconds: number): Promise<void> {
+  const response = await fetch(`${world.server.url}/__test/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: seconds }) });
+  if (!response.ok) throw new Error(`clock not moved: ${response.status}`);
+}
+
+/** One pass of the workspace's token refresher now (it also runs every minute on its own). */
+export async function runTokenRefresher(world: World): Promise<Record<string, number>> {
+  const response = await fetch(`${world.server.url}/__test/refresh`, { method: 'POST' });
+  return response.json() as Promise<Record<string, number>>;
+}
+
+/** Stripe's side of an account (see server/dev/stripe-emulator.ts): `disconnect` is the merchant uninstalling the app. */
+export async function stripeAccountControl(
+  world: World,
+  accountId: string,
+  action: 'disconnect' | 'revoke-tokens' | 'fail-refresh',
+): Promise<void> {
+  const response = await fetch(`${world.server.emulator!.url}/__emulator/accounts/${accountId}/${action}`, { method: 'POST' });
+  if (!response.ok) throw new Error(`emulator control failed: ${response.status}`);
+}
