@@ -28,7 +28,7 @@ export interface World extends LaunchedChromium {
 }
 
 export async function startWorld(
-  options: { lang?: string; server?: Partial<ReferenceServerOptions>; browser?: BrowserName } = {},
+  options: { lang?: string; server?: Partial<ReferenceServerOptions>; browser?: BrowserName; firefoxPrefs?: Record<string, unknown> } = {},
 ): Promise<World> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wc-e2e-'));
   const server = await startReferenceServer({ dataDir, database: await testDatabase(), testControls: true, ...options.server });
@@ -40,6 +40,7 @@ export async function startWorld(
           extensionDir: inject('firefoxExtensionDir'),
           headless: true,
           ...(options.lang ? { lang: options.lang } : {}),
+          ...(options.firefoxPrefs ? { prefs: options.firefoxPrefs } : {}),
         })
       : await launchChromiumWithExtension({
           executablePath: inject('chromiumPath'),
