@@ -43,22 +43,26 @@ export function workspaceConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cw
  * STRIPE_<MODE>_INSTALL_LINK (the Dashboard's link; its `client_id` serves when no client id is
  * set). 0.1's STRIPE_SECRET_KEY / STRIPE_CLIENT_ID still work: the key's prefix says its mode.
  */
+/** Each mode's variables, spelt out so that a search for one finds where it is read. */
+const STRIPE_MODE_ENV = {
+  live: { secretKey: 'STRIPE_LIVE_SECRET_KEY', clientId: 'STRIPE_LIVE_CLIENT_ID', installLink: 'STRIPE_LIVE_INSTALL_LINK' },
+  test: { secretKey: 'STRIPE_TEST_SECRET_KEY', clientId: 'STRIPE_TEST_CLIENT_ID', installLink: 'STRIPE_TEST_INSTALL_LINK' },
+} as const;
+
 export function stripeFromEnv(env: NodeJS.ProcessEnv): Pick<WorkspaceConfig, 'stripe'> {
   const provider = env.STRIPE_PROVIDER ?? 'stripe-app';
   if (provider !== 'stripe-app' && provider !== 'connect') throw new Error('STRIPE_PROVIDER must be "stripe-app" or "connect".');
   const modes: Partial<Record<StripeMode, StripeModeKeys>> = {};
   const legacyMode: StripeMode = /^(sk|rk)_live_/.test(env.STRIPE_SECRET_KEY ?? '') ? 'live' : 'test';
   for (const mode of ['live', 'test'] as const) {
-    const prefix = `STRIPE_${mode.toUpperCase()}_`;
+    const names = STRIPE_MODE_ENV[mode];
     const legacy = mode === legacyMode;
-    const secretKey = env[`${prefix}SECRET_KEY`] ?? (legacy ? env.STRIPE_SECRET_KEY : undefined);
+    const secretKey = env[names.secretKey] ?? (legacy ? env.STRIPE_SECRET_KEY : undefined);
     if (!secretKey) continue;
-    const link = env[`${prefix}INSTALL_LINK`] ?? env[`${prefix}AUTHORIZE_URL`];
+    const link = env[names.installLink];
     const clientId =
-      env[`${prefix}CLIENT_ID`] ??
-      (legacy ? env.STRIPE_CLIENT_ID : undefined) ??
-      (link ? new URL(link).searchParams.get('client_id') : null);
-    if (!clientId) throw new Error(`Set ${prefix}CLIENT_ID (the ca_… id of your Stripe app or Connect platform in ${mode} mode).`);
+      env[names.clientId] ?? (legacy ? env.STRIPE_CLIENT_ID : undefined) ?? (link ? new URL(link).searchParams.get('client_id') : null);
+    if (!clientId) throw new Error(`Set ${names.clientId} (the ca_… id of your Stripe app or Connect platform in ${mode} mode).`);
     modes[mode] = { secretKey, clientId, ...(link ? { authorizeUrl: link } : {}) };
   }
   return Object.keys(modes).length > 0 ? { stripe: { provider, modes } } : {};
