@@ -25,7 +25,8 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
   const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
   const ana = {
     user: { id: 'usr_admin', name: 'Ana García', email: 'ana@acme.test' },
-    workspace: { id: 'ws_acme', name: 'Acme Analytics' },
+    // The reference workspace offers Stripe's live and test modes: the popup shows Test mode beside Connect.
+    workspace: { id: 'ws_acme', name: 'Acme Analytics', stripeModes: ['live', 'test'] },
   };
   const admin = { status: 'ready', me: { ...ana, role: 'admin' }, checkedAt: now } as const;
   const standard = {
@@ -35,7 +36,7 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
   } as const;
   const reason = (code: ProblemCode) => describeProblem({ code }, language);
 
-  function integration(id: string, name: string, status: string, extra: Record<string, unknown> = {}) {
+  function integration(id: string, name: string | null, status: string, extra: Record<string, unknown> = {}) {
     return {
       id,
       provider: 'stripe',
@@ -57,6 +58,9 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     integration('Globex', 'Globex Shop', 'error', { reason: reason('sync_failed') }),
     acme,
     integration('Paused', 'Paused Store', 'paused'),
+    // A Stripe App that may not read the account's name: shown by its id.
+    integration('Unnamed', null, 'expired', { reason: reason('refresh_refused') }),
+    integration('Initech', 'Initech Payments', 'revoked', { reason: reason('installed_elsewhere') }),
     integration('LongName', 'Fabrikam Holdings International GmbH & Co. KG — Europe Subscriptions', 'active'),
     integration('NoSpaces', 'wideworldimporters-subscriptions-eu-production', 'active'),
   ];
