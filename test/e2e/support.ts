@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TargetType, type Page, type WebWorker } from 'puppeteer-core';
-import { inject } from 'vitest';
+import { afterAll, inject } from 'vitest';
 import { launchChromiumWithExtension, type LaunchedChromium } from '../../scripts/launch-chromium';
 import { launchFirefoxWithExtension } from '../../scripts/launch-firefox';
 import { followLink, gotoLoopback, locationOf } from '../../scripts/page-navigation';
@@ -35,10 +35,7 @@ export async function startWorld(
   const name = options.browser ?? 'chromium';
   const launched =
     name === 'firefox'
-      ? await launchFirefoxWithExtension({
-          executablePath: inject('firefoxPath'),
-          extensionDir: inject('firefoxExtensionDir'),
-          headless: true,
+      ? await firefoxWithFreshExtension({
           ...(options.lang ? { lang: options.lang } : {}),
           ...(options.firefoxPrefs ? { prefs: options.firefoxPrefs } : {}),
         })
@@ -53,12 +50,66 @@ export async function startWorld(
     name,
     server,
     async close() {
-      await launched.browser.close().catch(() => undefined);
+      // A Firefox that cannot be made ready again is closed; the next test launches another.
+      if (name === 'firefox') await retireFirefoxWorld(launched).catch(() => launched.browser.close().catch(() => undefined));
+      else await launched.browser.close().catch(() => undefined);
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
+
+/**
+ * Firefox takes about 2 s to launch, so a test file keeps one running (per language and
+ * preferences) and gives each test a freshly installed extension: uninstalling a temporary add-on
+ * drops its storage, alarms, notifications and granted permissions, and every page but a blank
+ * one is closed in between. A reinstall gets a new internal UUID, read from the tab it opens.
+ */
+const firefoxes = new Map<string, LaunchedChromium>();
+
+async function firefoxWithFreshExtension(options: { lang?: string; prefs?: Record<string, unknown> }): Promise<LaunchedChromium> {
+  const key = JSON.stringify(options);
+  const cached = firefoxes.get(key);
+  if (cached?.browser.connected) {
+    const extensionId = await cached.browser.installExtension(inject('firefoxExtensionDir'));
+    // A reinstalled add-on gets a new internal UUID: read it from the settings tab it opens on install.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const pages = await cached.browser.pages();
+      const opened = (await Promise.all(pages.map((page) => locationOf(page).catch(() => '')))).find((url) =>
+        url.startsWith('moz-extension://'),
+      );
+      if (opened) {
+        // (Node's URL gives moz-extension: an opaque "null" origin.)
+        const origin = /^moz-extension:\/\/[^/]+/.exec(opened)![0];
+        return { browser: cached.browser, extensionId, extensionUrl: (path) => `${origin}/${path.replace(/^\//, '')}` };
+      }
+      if (Date.now() > deadline) throw new Error('the reinstalled extension opened no page');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  const launched = await launchFirefoxWithExtension({
+    executablePath: inject('firefoxPath'),
+    extensionDir: inject('firefoxExtensionDir'),
+    headless: true,
+    ...options,
+  });
+  firefoxes.set(key, launched);
+  return launched;
+}
+
+/** The extension goes, with every page but one blank tab: the browser is ready for the next test. */
+async function retireFirefoxWorld(launched: LaunchedChromium): Promise<void> {
+  // A blank tab first: Firefox quits when its last window closes.
+  const blank = await launched.browser.newPage();
+  for (const page of await launched.browser.pages()) if (page !== blank) await page.close().catch(() => undefined);
+  await launched.browser.uninstallExtension(launched.extensionId);
+}
+
+afterAll(async () => {
+  for (const launched of firefoxes.values()) await launched.browser.close().catch(() => undefined);
+  firefoxes.clear();
+});
 
 /**
  * Opens one of the extension's pages in a new tab. WebDriver BiDi (Firefox) may not navigate to
