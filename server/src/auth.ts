@@ -1,4 +1,7 @@
-/** The door: a bearer API token names the caller and their workspace; admin routes check the role. */
+/**
+ * The door: a bearer token names the caller and their workspace, either an API token or an access
+ * token from signing in with the workspace; admin routes check the role.
+ */
 import { createMiddleware } from 'hono/factory';
 import type { ApiEnv, WorkspaceServices } from './context';
 import { findCaller } from './data/workspaces';
@@ -14,7 +17,7 @@ export const authenticate = (services: WorkspaceServices) =>
         'WWW-Authenticate': 'Bearer realm="workspace"',
       });
     }
-    const caller = await findCaller(services.db, match[1]);
+    const caller = (await findCaller(services.db, match[1])) ?? (await services.callerOfAccessToken?.(match[1])) ?? null;
     if (!caller) {
       throw new HttpError(401, 'invalid_token', 'Invalid token', 'The API token is not valid for this workspace.', {
         'WWW-Authenticate': 'Bearer realm="workspace", error="invalid_token"',

@@ -13,6 +13,8 @@ export interface WorkspaceServices {
   /** How long a connect session may take (default 900 s). */
   sessionTtlSeconds: number;
   now: () => number;
+  /** Sign-in with the workspace: the caller an OAuth access token stands for (sign-in/). */
+  callerOfAccessToken?: (accessToken: string) => Promise<Caller | null>;
 }
 
 export interface ApiEnv {

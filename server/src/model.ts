@@ -58,10 +58,14 @@ export interface NewUser {
   email: string;
   role: Role;
   token: string;
+  /** For the workspace's sign-in page; without one the user signs in with API tokens only. */
+  password?: string;
 }
 
 export const DEMO_ADMIN_TOKEN = 'wc_demo_admin_token';
 export const DEMO_STANDARD_TOKEN = 'wc_demo_standard_token';
+/** The demo users' password on the workspace's sign-in page (never with tokens of your own). */
+export const DEMO_PASSWORD = 'workspace-demo';
 
 /** The workspace a first start creates (tokens from ADMIN_TOKEN / STANDARD_TOKEN, else the demo ones). */
 export function demoWorkspace(tokens: { admin?: string; standard?: string } = {}) {
@@ -69,8 +73,22 @@ export function demoWorkspace(tokens: { admin?: string; standard?: string } = {}
     id: 'ws_acme',
     name: 'Acme Analytics',
     users: [
-      { id: 'usr_admin', name: 'Ana García', email: 'ana@acme.test', role: 'admin', token: tokens.admin ?? DEMO_ADMIN_TOKEN },
-      { id: 'usr_standard', name: 'Sam Rivera', email: 'sam@acme.test', role: 'standard', token: tokens.standard ?? DEMO_STANDARD_TOKEN },
+      {
+        id: 'usr_admin',
+        name: 'Ana García',
+        email: 'ana@acme.test',
+        role: 'admin',
+        token: tokens.admin ?? DEMO_ADMIN_TOKEN,
+        ...(tokens.admin ? {} : { password: DEMO_PASSWORD }),
+      },
+      {
+        id: 'usr_standard',
+        name: 'Sam Rivera',
+        email: 'sam@acme.test',
+        role: 'standard',
+        token: tokens.standard ?? DEMO_STANDARD_TOKEN,
+        ...(tokens.standard ? {} : { password: DEMO_PASSWORD }),
+      },
     ] satisfies NewUser[],
   };
 }

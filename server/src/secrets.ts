@@ -2,13 +2,28 @@
  * Secrets at rest: API tokens as SHA-256 hashes (compared in constant time), Stripe credentials
  * sealed with AES-256-GCM under the workspace's encryption key.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export const hashToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
 export const sameHash = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && timingSafeEqual(a, b);
+
+const derive = (password: string, salt: Buffer) =>
+  new Promise<Buffer>((resolve, reject) => scrypt(password, salt, 32, (error, key) => (error ? reject(error) : resolve(key))));
+
+/** A password for the workspace's sign-in page, as stored: `scrypt$<salt>$<key>` (base64url). */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  return `scrypt$${salt.toString('base64url')}$${(await derive(password, salt)).toString('base64url')}`;
+}
+
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  const [scheme, salt, key] = stored?.split('$') ?? [];
+  if (scheme !== 'scrypt' || !salt || !key) return false;
+  return sameHash(await derive(password, Buffer.from(salt, 'base64url')), Buffer.from(key, 'base64url'));
+}
 
 /** Sealed layout: version (1) ‖ IV (12) ‖ tag (16) ‖ ciphertext. The version leaves room to rotate keys. */
 const SEALED_VERSION = 1;

@@ -1,7 +1,7 @@
 /** Workspaces, their users and API tokens; the per-workspace version behind the list's ETag. */
 import type { Database, Queryable } from '../db/database';
 import type { Caller, NewUser, Role } from '../model';
-import { hashToken, sameHash } from '../secrets';
+import { hashPassword, hashToken, sameHash, verifyPassword } from '../secrets';
 
 export interface NewWorkspace {
   id: string;
@@ -29,12 +29,13 @@ export async function insertWorkspace(tx: Queryable, workspace: NewWorkspace): P
   ]);
   if (created.length === 0) return false;
   for (const user of workspace.users) {
-    await tx.query('INSERT INTO users (id, workspace_id, name, email, role) VALUES ($1, $2, $3, $4, $5)', [
+    await tx.query('INSERT INTO users (id, workspace_id, name, email, role, password_hash) VALUES ($1, $2, $3, $4, $5, $6)', [
       user.id,
       workspace.id,
       user.name,
       user.email,
       user.role,
+      user.password === undefined ? null : await hashPassword(user.password),
     ]);
     await tx.query('INSERT INTO api_tokens (token_hash, user_id) VALUES ($1, $2)', [hashToken(user.token), user.id]);
   }
@@ -51,25 +52,51 @@ interface CallerRow {
   workspace_name: string;
 }
 
+/**
+ * A user who signs in on the workspace's page with this email and password, or null. An email may
+ * be in several workspaces: the password says which user it is.
+ */
+export async function userBySignIn(db: Queryable, email: string, password: string): Promise<{ id: string } | null> {
+  const rows = await db.query<{ id: string; password_hash: string | null }>(
+    'SELECT id, password_hash FROM users WHERE lower(email) = lower($1) ORDER BY id',
+    [email.trim()],
+  );
+  for (const row of rows) if (await verifyPassword(password, row.password_hash)) return { id: row.id };
+  return null;
+}
+
+const CALLER_COLUMNS = 'u.id AS user_id, u.name, u.email, u.role, w.id AS workspace_id, w.name AS workspace_name';
+
+const callerOf = (row: Omit<CallerRow, 'token_hash'>, tokenKey: string): Caller => ({
+  userId: row.user_id,
+  name: row.name,
+  email: row.email,
+  role: row.role,
+  workspaceId: row.workspace_id,
+  workspaceName: row.workspace_name,
+  tokenKey,
+});
+
+/** The caller a signed-in user is (an OAuth access token names the user, not a token row). */
+export async function callerOfUser(db: Queryable, userId: string, tokenKey: string): Promise<Caller | null> {
+  const [row] = await db.query<Omit<CallerRow, 'token_hash'>>(
+    `SELECT ${CALLER_COLUMNS} FROM users u JOIN workspaces w ON w.id = u.workspace_id WHERE u.id = $1`,
+    [userId],
+  );
+  return row ? callerOf(row, tokenKey) : null;
+}
+
 /** The caller a bearer token belongs to, or null. Looked up by the token's hash, never the token. */
 export async function findCaller(db: Queryable, token: string): Promise<Caller | null> {
   const hash = hashToken(token);
   const [row] = await db.query<CallerRow>(
-    `SELECT t.token_hash, u.id AS user_id, u.name, u.email, u.role, w.id AS workspace_id, w.name AS workspace_name
+    `SELECT t.token_hash, ${CALLER_COLUMNS}
        FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN workspaces w ON w.id = u.workspace_id
       WHERE t.token_hash = $1`,
     [hash],
   );
   if (!row || !sameHash(row.token_hash, hash)) return null;
-  return {
-    userId: row.user_id,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    workspaceId: row.workspace_id,
-    workspaceName: row.workspace_name,
-    tokenKey: hash.toString('base64url'),
-  };
+  return callerOf(row, hash.toString('base64url'));
 }
 
 export async function workspaceVersion(db: Queryable, workspaceId: string): Promise<string> {
