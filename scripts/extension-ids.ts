@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The extension's fixed identities, in one place for the build (vite.config.ts), the browser
  * launchers and the tests.
@@ -20,3 +22,15 @@ export const DEVELOPMENT_EXTENSION_ID = 'bphafeaaifjipcafibonkolcgimildpk';
 
 /** `identity.getRedirectURL('stripe')` of development and test builds in Chromium. */
 export const DEVELOPMENT_REDIRECT_URI = `https://${DEVELOPMENT_EXTENSION_ID}.chromiumapp.org/stripe`;
+
+/**
+ * Firefox's identity redirect host: the SHA-1 of the add-on id, in hex (Firefox's `ext-identity`
+ * computes it so), the same for development builds and the published add-on.
+ */
+export const FIREFOX_REDIRECT_HOST = `${createHash('sha1').update(GECKO_ID).digest('hex')}.extensions.allizom.org`;
+
+/** Where sign-in with the workspace returns: `identity.getRedirectURL('sign-in')` of each browser. */
+export const SIGN_IN_REDIRECT_URIS = [
+  `https://${DEVELOPMENT_EXTENSION_ID}.chromiumapp.org/sign-in`,
+  `https://${FIREFOX_REDIRECT_HOST}/sign-in`,
+];

@@ -17,7 +17,7 @@ import { createStripeGateway, type StripeConfig, type StripeMode, type StripePro
 import { startTokenRefresher } from '../src/token-refresh';
 import { createAuthorizationServer, type AuthorizationServer } from '../src/sign-in/authorization-server';
 import { isSignInPath, signInRoutes } from '../src/sign-in/routes';
-import { DEVELOPMENT_EXTENSION_ID } from '../../scripts/extension-ids';
+import { SIGN_IN_REDIRECT_URIS } from '../../scripts/extension-ids';
 import { randomBytes } from 'node:crypto';
 import { openStorage, type StorageOptions } from '../src/workspace';
 import {
@@ -114,7 +114,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const authorizationServer = createAuthorizationServer({
     issuer: server.url,
     db,
-    redirectUris: [`https://${DEVELOPMENT_EXTENSION_ID}.chromiumapp.org/sign-in`],
+    redirectUris: SIGN_IN_REDIRECT_URIS,
     cookieKeys: [randomBytes(32).toString('base64url')],
     now: services.now,
   });

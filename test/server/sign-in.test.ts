@@ -6,9 +6,9 @@
  */
 import * as oauth from 'oauth4webapi';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../server/src/model';
 import { DEVELOPMENT_EXTENSION_ID } from '../../scripts/extension-ids';
 import { startTestServer } from './helpers';
+import { browseSignIn, type SignInAnswers } from './sign-in-browser';
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 const REDIRECT = `https://${DEVELOPMENT_EXTENSION_ID}.chromiumapp.org/sign-in`;
@@ -16,21 +16,6 @@ const client: oauth.Client = { client_id: 'workspace-connect-extension' };
 // The test server is plain http on loopback; the extension will require https for any other host.
 // eslint-disable-next-line @typescript-eslint/no-deprecated -- the documented switch for that case
 const insecure = { [oauth.allowInsecureRequests]: true };
-
-/** A browser's cookies for one origin, enough for the sign-in pages. */
-function cookieJar() {
-  const cookies = new Map<string, string>();
-  return {
-    header: () => [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-    keep(response: Response) {
-      for (const line of response.headers.getSetCookie()) {
-        const [pair = ''] = line.split(';');
-        const eq = pair.indexOf('=');
-        cookies.set(pair.slice(0, eq), pair.slice(eq + 1));
-      }
-    },
-  };
-}
 
 describe('sign-in with the workspace (authorization server)', () => {
   let t: TestServer;
@@ -44,7 +29,7 @@ describe('sign-in with the workspace (authorization server)', () => {
   }
 
   /** The admin's browser: authorize, sign in, allow; answers where the workspace sends it back. */
-  async function signIn(as: oauth.AuthorizationServer, answers: { email?: string; password?: string; decision?: 'allow' | 'deny' } = {}) {
+  async function signIn(as: oauth.AuthorizationServer, answers: SignInAnswers = {}) {
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
     const authorize = new URL(as.authorization_endpoint!);
@@ -57,40 +42,7 @@ describe('sign-in with the workspace (authorization server)', () => {
       code_challenge_method: 'S256',
       state,
     }).toString();
-    const jar = cookieJar();
-    const visit = async (url: string, form?: Record<string, string>) => {
-      const response = await fetch(new URL(url, t.server.url), {
-        method: form ? 'POST' : 'GET',
-        redirect: 'manual',
-        headers: { Cookie: jar.header(), ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}) },
-        ...(form ? { body: new URLSearchParams(form) } : {}),
-      });
-      jar.keep(response);
-      return response;
-    };
-    // Follows redirects on the workspace (with its cookies) until the page or the way back.
-    const follow = async (response: Response): Promise<Response | URL> => {
-      let current = response;
-      while (current.status >= 300 && current.status < 400) {
-        const location = new URL(current.headers.get('location')!, t.server.url);
-        if (location.href.startsWith(REDIRECT)) return location;
-        current = await visit(location.href);
-      }
-      return current;
-    };
-    const signInPage = await follow(await visit(authorize.href));
-    if (signInPage instanceof URL) throw new Error('no sign-in page');
-    const uid = /\/sign-in\/([^/]+)\/login/.exec(await signInPage.text())![1]!;
-    const afterLogin = await follow(
-      await visit(`/sign-in/${uid}/login`, { email: answers.email ?? 'ana@acme.test', password: answers.password ?? DEMO_PASSWORD }),
-    );
-    if (afterLogin instanceof URL) return { back: afterLogin, state, verifier };
-    const page = await afterLogin.text();
-    if (!page.includes('Allow Workspace Connect?')) return { page, state, verifier };
-    const consentUid = /\/sign-in\/([^/]+)\/consent/.exec(page)![1]!;
-    const back = await follow(await visit(`/sign-in/${consentUid}/consent`, { decision: answers.decision ?? 'allow' }));
-    if (!(back instanceof URL)) throw new Error(`no way back: ${back.status}`);
-    return { back, state, verifier };
+    return { ...(await browseSignIn(authorize.href, REDIRECT, answers)), state, verifier };
   }
 
   async function tokens(as: oauth.AuthorizationServer, back: URL, state: string, verifier: string) {

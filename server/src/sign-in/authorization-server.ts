@@ -6,7 +6,7 @@
  * workspace's PostgreSQL. Access tokens are opaque, for one audience: this workspace's API.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, interactionPolicy, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Database } from '../db/database';
 import { callerOfUser } from '../data/workspaces';
 import type { Caller } from '../model';
@@ -43,6 +43,7 @@ export interface AuthorizationServer {
 
 export function createAuthorizationServer(options: AuthorizationServerOptions): AuthorizationServer {
   const audience = new URL('/api/v1', options.issuer).toString();
+  const extensionOrigins = extensionOriginsOf(options.redirectUris);
   const configuration: Configuration = {
     adapter: oauthRecordsAdapter(options.db, options.now),
     clients: [
@@ -59,7 +60,7 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     ],
     // A user is an account; the API reads who they are from the workspace's own tables.
     findAccount: (_ctx: KoaContextWithOIDC, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
-    interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `/sign-in/${interaction.uid}` },
+    interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `/sign-in/${interaction.uid}`, policy: signInPolicy() },
     scopes: [API_SCOPE, 'offline_access'],
     features: {
       devInteractions: { enabled: false },
@@ -82,7 +83,13 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
     // The extension keeps the admin signed in: a refresh token with every code, rotated on each use.
     issueRefreshToken: (_ctx: KoaContextWithOIDC, client) => client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: true,
+    // The extension's sign-in is its own: it outlives the admin's browser session at the workspace
+    // (and a sign-out there), and ends when the extension signs out or a refresh token is reused.
+    expiresWithSession: () => false,
     pkce: { required: () => true },
+    // The token and revocation endpoints answer the extension's worker, whose requests carry its
+    // origin: Chromium's is its id (the one in its redirect URL); Firefox's is random per install.
+    clientBasedCORS: (_ctx: KoaContextWithOIDC, origin: string) => extensionOrigins.has(origin) || origin.startsWith('moz-extension://'),
     ttl: {
       AccessToken: ACCESS_TOKEN_SECONDS,
       AuthorizationCode: 60,
@@ -104,6 +111,26 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       return callerOfUser(options.db, token.accountId, hashToken(accessToken).toString('base64url'));
     },
   };
+}
+
+/**
+ * oidc-provider's prompts, with one more reason to show the sign-in page: an admin already signed
+ * in to the workspace in this browser confirms the account ("Continue as …", one click) or picks
+ * another, instead of being signed in silently as whoever used the browser last.
+ */
+function signInPolicy() {
+  const policy = interactionPolicy.base();
+  const confirmAccount = new interactionPolicy.Check('account_not_confirmed', 'The admin confirms which account signs in', (ctx) =>
+    ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+  );
+  policy.get('login')?.checks.add(confirmAccount);
+  return policy;
+}
+
+/** `https://<id>.chromiumapp.org/…` is the redirect URL of the Chromium extension `chrome-extension://<id>`. */
+function extensionOriginsOf(redirectUris: string[]): Set<string> {
+  const ids = redirectUris.map((uri) => /^https:\/\/([a-p]{32})\.chromiumapp\.org\//.exec(uri)?.[1]).filter((id) => id !== undefined);
+  return new Set(ids.map((id) => `chrome-extension://${id}`));
 }
 
 function processSigningKey(): JsonWebKey {

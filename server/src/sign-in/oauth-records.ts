@@ -69,8 +69,9 @@ export function oauthRecordsAdapter(db: Queryable, now: () => number) {
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      // Every model's records of the grant: its codes, access and refresh tokens.
-      await db.query('DELETE FROM oauth_records WHERE grant_id = $1 AND $2::text IS NOT NULL', [grantId, this.model]);
+      // This model's records of the grant (oidc-provider asks each token model in turn). Not every
+      // model's: an interaction in progress names the grant it may extend, and must survive.
+      await db.query('DELETE FROM oauth_records WHERE grant_id = $1 AND model = $2', [grantId, this.model]);
     }
   };
 }

@@ -7,7 +7,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import type { Database } from '../db/database';
-import { userBySignIn } from '../data/workspaces';
+import { callerOfUser, userBySignIn } from '../data/workspaces';
 import type { AuthorizationServer } from './authorization-server';
 
 /** What the authorization server answers: its pages and oidc-provider's endpoints. */
@@ -34,17 +34,22 @@ export function signInRoutes(server: AuthorizationServer, db: Database): Hono<{ 
 
   app.get('/sign-in/:uid', async (c) => {
     const details = await provider.interactionDetails(c.env.incoming, c.env.outgoing);
-    return c.html(details.prompt.name === 'login' ? signInPage(details.uid, null) : consentPage(details.uid), 200, {
-      'Cache-Control': 'no-store',
-    });
+    if (details.prompt.name !== 'login') return c.html(consentPage(details.uid), 200, NO_STORE);
+    // Signed in to the workspace in this browser already: one click, or another account.
+    const current = c.req.query('another') === undefined ? await signedInUser(details.session?.accountId) : null;
+    return c.html(current ? accountChooser(details.uid, current) : signInPage(details.uid, null), 200, NO_STORE);
   });
 
   app.post('/sign-in/:uid/login', async (c) => {
     const details = await provider.interactionDetails(c.env.incoming, c.env.outgoing);
     const form = await c.req.parseBody();
     const field = (name: string) => (typeof form[name] === 'string' ? form[name] : '');
-    const user = await userBySignIn(db, field('email'), field('password'));
-    if (!user) return c.html(signInPage(details.uid, 'Incorrect email or password.'), 200, { 'Cache-Control': 'no-store' });
+    // "Continue as …" confirms the account this browser is signed in with; else the form's.
+    const user =
+      form.continue === 'current' && details.session?.accountId
+        ? { id: details.session.accountId }
+        : await userBySignIn(db, field('email'), field('password'));
+    if (!user) return c.html(signInPage(details.uid, 'Incorrect email or password.'), 200, NO_STORE);
     await provider.interactionFinished(
       c.env.incoming,
       c.env.outgoing,
@@ -79,8 +84,14 @@ export function signInRoutes(server: AuthorizationServer, db: Database): Hono<{ 
     return RESPONSE_ALREADY_SENT;
   });
 
+  async function signedInUser(accountId: string | undefined) {
+    return accountId ? callerOfUser(db, accountId, '') : null;
+  }
+
   return app;
 }
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -97,7 +108,7 @@ function page(title: string, body: string): string {
     label { display: block; margin: 12px 0 4px; font-weight: 600; }
     input[type=email], input[type=password] { width: 100%; padding: 8px; box-sizing: border-box; }
     .actions { margin-top: 18px; display: flex; gap: 12px; }
-    button { padding: 8px 14px; font: inherit; border-radius: 6px; }
+    button, .button { padding: 8px 14px; font: inherit; border-radius: 6px; border: 1px solid #8886; color: inherit; text-decoration: none; }
     .primary { background: var(--accent); color: #fff; border: 0; }
     .problem { color: #b42318; }
   </style>
@@ -118,6 +129,21 @@ function signInPage(uid: string, problem: string | null): string {
       <label for="password">Password</label>
       <input id="password" name="password" type="password" autocomplete="current-password" required>
       <div class="actions"><button class="primary" type="submit">Sign in</button></div>
+    </form>`,
+  );
+}
+
+function accountChooser(uid: string, user: { name: string; email: string; workspaceName: string }): string {
+  return page(
+    'Sign in to your workspace',
+    `<h1>Sign in to ${escapeHtml(user.workspaceName)}</h1>
+    <p><strong>Workspace Connect</strong> (the browser extension) asks you to sign in.</p>
+    <p>You are signed in to this workspace in this browser as <strong>${escapeHtml(user.name)}</strong> (${escapeHtml(user.email)}).</p>
+    <form method="post" action="/sign-in/${encodeURIComponent(uid)}/login">
+      <div class="actions">
+        <button class="primary" type="submit" name="continue" value="current">Continue as ${escapeHtml(user.name)}</button>
+        <a class="button" href="/sign-in/${encodeURIComponent(uid)}?another">Use another account</a>
+      </div>
     </form>`,
   );
 }
