@@ -19,6 +19,8 @@ export default defineConfig(({ mode }) => {
     version: pkg.version,
     // Firefox MV3 runs the background as an event page.
     background: firefox ? { scripts: [background.service_worker], type: 'module' } : background,
+    // The first Chromium with a native, promise-based `browser` (src/background/browser.ts).
+    ...(firefox ? {} : { minimum_chrome_version: '148' }),
     ...(firefox
       ? {
           browser_specific_settings: {

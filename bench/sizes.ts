@@ -16,10 +16,12 @@ export const BUDGETS = {
    * What CI holds the popup to until the owner decides between the ×2 goal and the screens the
    * "finished screens" issue asks for, so nothing grows unnoticed: ×2.27 once they were done; ×2.30
    * (10,592 bytes) after the code-health issue (typed message keys in a small shared chunk, the
-   * watcher's read-back when Firefox misses a change event); this ceiling leaves ~230 bytes.
-   * (Before, CI measured under NODE_ENV=test, against Preact's development bundle: ×1.5.)
+   * watcher's read-back when Firefox misses a change event); ×2.36 (10,876 bytes) with sign-in
+   * with the workspace (the signed-out notice and its Sign in again button); this ceiling leaves
+   * ~190 bytes. (Before, CI measured under NODE_ENV=test, against Preact's development bundle: ×1.5.)
    */
-  popupToBaselineRatioCeiling: 2.35,
+  popupToBaselineRatioCeiling: 2.4,
+  /** With oauth4webapi for sign-in (#15), and without webextension-polyfill (native `browser` in Chromium 148+). */
   serviceWorkerGzipBytes: 20 * 1024,
 };
 

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { optionsFromEnv } from '../server/dev/config';
 import { startReferenceServer } from '../server/dev/reference-server';
+import { DEMO_ADMIN_TOKEN, DEMO_PASSWORD } from '../server/src/model';
 // @ts-expect-error plain ESM script without types
 import { ensureBrowser } from './browsers.mjs';
 import { launchChromiumWithExtension } from './launch-chromium';
@@ -28,10 +29,18 @@ const server = await startReferenceServer({
 });
 const admin = server.users.find((u) => u.role === 'admin')!;
 const standard = server.users.find((u) => u.role !== 'admin');
+// Demo users have a password for the workspace's sign-in page; users given tokens of their own do not.
+const signIn =
+  admin.token === DEMO_ADMIN_TOKEN ? `ana@acme.test / ${DEMO_PASSWORD}   (non-admin: sam@acme.test / ${DEMO_PASSWORD})` : 'API tokens only';
+const howToSignIn =
+  admin.token === DEMO_ADMIN_TOKEN
+    ? `choose Sign in, and sign in on the workspace's page as ana@acme.test / ${DEMO_PASSWORD}`
+    : `open "Use an API token instead", paste the admin token ${admin.token} and choose Save and check`;
 
 console.log(`
 Reference workspace  ${server.url}
 Stripe emulator      ${server.emulator?.url ?? '(real Stripe)'}
+Workspace sign-in    ${signIn}
 Admin API token      ${admin.token}   (${admin.name}${server.firstStart ? '' : '; as set on first start'})
 Non-admin API token  ${standard?.token ?? '-'}
 Stripe sign-in       owner@acme.test / stripe-demo   (or owner@globex.test / stripe-demo)
@@ -56,7 +65,7 @@ if (hasDisplay) {
   await settings.bringToFront();
   for (const page of await chromium.browser.pages()) if (page !== settings) await page.close().catch(() => undefined);
   console.log(`Chromium is open on the extension’s settings, with ${server.url} filled in:
-  1. Paste the admin token ${admin.token} and choose Save and check.
+  1. ${howToSignIn[0]!.toUpperCase()}${howToSignIn.slice(1)}.
   2. Pin Workspace Connect to the toolbar: the puzzle-piece menu next to the address bar → the pin.
   3. Click its toolbar button → Connect with Stripe, and sign in on the emulator's page.`);
   chromium.browser.on('disconnected', () => void server.close().then(() => process.exit(0)));
@@ -65,7 +74,7 @@ if (hasDisplay) {
   1. Open chrome://extensions, turn on Developer mode, click "Load unpacked" and choose
      ${extensionDir}
   2. The extension's settings open by themselves (or chrome-extension://bphafeaaifjipcafibonkolcgimildpk/${settingsPath}):
-     enter ${server.url} and the admin token ${admin.token}, then Save and check.
+     enter ${server.url}, then ${howToSignIn}.
   3. Pin Workspace Connect to the toolbar (the puzzle-piece menu → the pin), click its button →
      Connect with Stripe, and sign in on the emulator's page.
 The workspace keeps running until you press Ctrl+C.`);

@@ -1,12 +1,14 @@
 /**
- * The admin's account with the workspace: who they are (the profile), the settings that reach it,
- * signing out, and how often its integrations are checked.
+ * The admin's account with the workspace: signing in (with the workspace's sign-in page, or an
+ * API token), who they are (the profile), signing out, and how often integrations are checked.
  */
+import browser from './browser';
 import type { CommandReply } from '../shared/commands';
-import { appError } from '../shared/errors';
-import { IDLE } from '../shared/state';
-import { parseWorkspaceUrl } from '../shared/workspace-api';
-import { clearStateFor, readState, writeState } from './storage';
+import { appError, type AppError } from '../shared/errors';
+import { IDLE, type Settings } from '../shared/state';
+import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
+import { revokeSignIn, signInAt, storeAccess } from './sign-in';
+import { clearSessionSecrets, clearState, clearStateFor, readState, writeState } from './storage';
 import { currentWorkspaceClient } from './workspace';
 
 export interface AccountDeps {
@@ -19,18 +21,27 @@ export interface AccountDeps {
 
 export interface Account {
   checkProfile: () => Promise<CommandReply>;
-  saveSettings: (workspaceUrl: string, token: string, rememberToken: boolean) => Promise<CommandReply>;
+  signIn: (workspaceUrl: string, keepSignedIn: boolean) => Promise<CommandReply>;
+  saveSettings: (workspaceUrl: string, token: string, keepSignedIn: boolean) => Promise<CommandReply>;
   signOut: () => Promise<CommandReply>;
+  /** A sign-in the worker was stopped in the middle of is reported, not left "running". */
+  recoverSignIn: () => Promise<void>;
   setHealthInterval: (minutes: number) => Promise<CommandReply>;
 }
 
+const failure = (error: AppError): CommandReply => ({ ok: false, error });
+
 export function createAccount(deps: AccountDeps): Account {
+  let signingIn = false;
+
   async function checkProfile(): Promise<CommandReply> {
     await writeState({ profile: { status: 'checking' } });
     const client = await currentWorkspaceClient();
     if (!client.ok) {
+      // A sign-in that ended has already said so (and keeps the list); nothing to add.
+      if (client.error.code === 'not-configured' && (await readState()).profile?.status === 'failed') return failure(client.error);
       await writeState({ profile: { status: 'failed', error: client.error, checkedAt: Date.now() } });
-      return { ok: false, error: client.error };
+      return failure(client.error);
     }
     const me = await client.value.getMe();
     await writeState({
@@ -38,52 +49,92 @@ export function createAccount(deps: AccountDeps): Account {
         ? { status: 'ready', me: me.value, checkedAt: Date.now() }
         : { status: 'failed', error: me.error, checkedAt: Date.now() },
     });
-    return me.ok ? { ok: true } : { ok: false, error: me.error };
+    return me.ok ? { ok: true } : failure(me.error);
+  }
+
+  /** The extension now acts with this credential: another workspace's state goes, the new one is checked. */
+  async function adopt(url: URL, credential: Pick<Settings, 'token' | 'credential' | 'keepSignedIn'>): Promise<CommandReply> {
+    const { settings } = await readState();
+    const sameWorkspace = settings?.workspaceUrl === url.href;
+    // Another workspace's integrations, profile and notices must not linger (see LIFETIMES).
+    if (!sameWorkspace) await clearStateFor('workspace-change');
+    await writeState({
+      settings: {
+        ...(settings?.healthCheckMinutes ? { healthCheckMinutes: settings.healthCheckMinutes } : {}),
+        workspaceUrl: url.href,
+        ...credential,
+      },
+      // A running flow's progress stays: it belongs to the workspace it started with.
+      ...(deps.isFlowRunning() ? {} : { flow: IDLE }),
+    });
+    if (!sameWorkspace) await deps.showBadge([]);
+    const reply = await checkProfile();
+    if (reply.ok) await deps.checkHealth();
+    return reply;
+  }
+
+  /** Best effort: the workspace forgets a sign-in the extension no longer holds. */
+  async function revokeHeld(settings: Settings | undefined): Promise<void> {
+    if (settings?.credential === 'sign-in' && settings.token !== '') await revokeSignIn(settings.workspaceUrl, settings.token);
   }
 
   return {
     checkProfile,
 
-    async saveSettings(workspaceUrl, token, rememberToken) {
+    async signIn(workspaceUrl, keepSignedIn) {
       const url = parseWorkspaceUrl(workspaceUrl);
-      if (!url.ok) return { ok: false, error: appError('not-configured', url.error) };
+      if (!url.ok) return failure(appError('not-configured', url.error));
+      if (signingIn) return failure(appError('in-progress'));
+      // The page asked for the origin with the admin's click; without it nothing can be reached.
+      if (!(await browser.permissions.contains({ origins: [originPattern(url.value)] }))) return failure(appError('permission-denied'));
+      signingIn = true;
+      try {
+        await writeState({ signIn: { status: 'running', startedAt: Date.now() } });
+        const tokens = await signInAt(url.value);
+        if (!tokens.ok) {
+          await writeState({ signIn: { status: 'failed', error: tokens.error } });
+          return failure(tokens.error);
+        }
+        // A sign-in it replaces is not revoked: the workspace may have issued both on one grant.
+        await storeAccess(url.value.href, tokens.value.access);
+        await clearState(['signIn']);
+        return await adopt(url.value, { token: tokens.value.refreshToken, credential: 'sign-in', keepSignedIn });
+      } finally {
+        signingIn = false;
+      }
+    },
+
+    async saveSettings(workspaceUrl, token, keepSignedIn) {
+      const url = parseWorkspaceUrl(workspaceUrl);
+      if (!url.ok) return failure(appError('not-configured', url.error));
       const { settings } = await readState();
-      const sameWorkspace = settings?.workspaceUrl === url.value.href;
-      // Another workspace's integrations, profile and notices must not linger (see LIFETIMES).
-      if (!sameWorkspace) await clearStateFor('workspace-change');
-      await writeState({
-        settings: { ...settings, workspaceUrl: url.value.href, token: token.trim(), rememberToken },
-        // A running flow's progress stays: it belongs to the workspace it started with.
-        ...(deps.isFlowRunning() ? {} : { flow: IDLE }),
-      });
-      if (!sameWorkspace) await deps.showBadge([]);
-      const reply = await checkProfile();
-      if (reply.ok) await deps.checkHealth();
-      return reply;
+      await revokeHeld(settings);
+      return adopt(url.value, { token: token.trim(), credential: 'api-token', keepSignedIn });
     },
 
     /**
-     * Sign out: the token is forgotten (both stores), and with it everything it let the extension
-     * see (see LIFETIMES); the workspace URL stays for the next sign-in. A running flow is cancelled
+     * Sign out: a sign-in is revoked at the workspace, and everything the extension kept of the
+     * workspace goes (settings, tokens, profile, list; see LIFETIMES). A running flow is cancelled
      * first.
      */
     async signOut() {
       await deps.stopFlow();
       const { settings } = await readState();
+      await revokeHeld(settings);
       await clearStateFor('sign-out');
-      if (settings) {
-        await writeState({
-          settings: { ...settings, token: '' },
-          profile: { status: 'failed', error: appError('not-configured'), checkedAt: Date.now() },
-        });
-      }
+      await clearSessionSecrets();
       await deps.showBadge([]);
       return { ok: true };
     },
 
+    async recoverSignIn() {
+      const { signIn } = await readState();
+      if (signIn?.status === 'running' && !signingIn) await writeState({ signIn: { status: 'failed', error: appError('interrupted') } });
+    },
+
     async setHealthInterval(minutes) {
       const { settings } = await readState();
-      if (!settings) return { ok: false, error: appError('not-configured') };
+      if (!settings) return failure(appError('not-configured'));
       await writeState({ settings: { ...settings, healthCheckMinutes: minutes } });
       await deps.scheduleHealthChecks(minutes);
       return { ok: true };

@@ -3,7 +3,7 @@
  * progress in storage, resumed or reported when a stopped worker left one mid-way. The flow itself
  * is the pure state machine in `shared/connect-flow.ts`; this wires it to the browser.
  */
-import browser from 'webextension-polyfill';
+import browser from './browser';
 import type { CommandReply } from '../shared/commands';
 import { finishCompletion, flowBase, newFlowBase, runConnectFlow, type FlowDeps, type FlowRequest } from '../shared/connect-flow';
 import { appError, type AppError } from '../shared/errors';

@@ -4,7 +4,8 @@
  * it creates the parts from each other and registers every listener in `main()`; the logic lives
  * in the modules beside it and in `src/shared`.
  */
-import browser from 'webextension-polyfill';
+import type Browser from 'webextension-polyfill';
+import browser from './browser';
 import type { FlowState } from '../shared/state';
 import { createAccount } from './account';
 import { createCommandHandler } from './command-handler';
@@ -49,7 +50,8 @@ function main(): void {
       'focus-flow': flows.focus,
       'cancel-flow': flows.cancel,
       'dismiss-flow': flows.dismiss,
-      'save-settings': ({ workspaceUrl, token, rememberToken }) => account.saveSettings(workspaceUrl, token, rememberToken ?? true),
+      'sign-in': ({ workspaceUrl, keepSignedIn }) => account.signIn(workspaceUrl, keepSignedIn ?? true),
+      'save-settings': ({ workspaceUrl, token, keepSignedIn }) => account.saveSettings(workspaceUrl, token, keepSignedIn ?? true),
       'check-profile': account.checkProfile,
       'sign-out': account.signOut,
       'set-health-interval': ({ minutes }) => account.setHealthInterval(minutes),
@@ -59,7 +61,7 @@ function main(): void {
     },
     browser.runtime.id,
   );
-  browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => handle(message, sender));
+  browser.runtime.onMessage.addListener((message: unknown, sender: Browser.Runtime.MessageSender) => handle(message, sender));
 
   browser.alarms.onAlarm.addListener((alarm) => {
     // The periodic check; test builds also take `health-check-now`, which tests fire to run it at once.
@@ -79,6 +81,7 @@ function main(): void {
   });
 
   void flows.recoverInterrupted();
+  void account.recoverSignIn();
   // On every start of the worker or event page: install and startup events are not always
   // delivered to a listener registered by a module (Firefox's temporary installs); idempotent.
   void scheduleHealthChecks();

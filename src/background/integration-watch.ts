@@ -2,10 +2,11 @@
  * Integration health in the toolbar: polls the workspace (ETag: an unchanged list costs a 304 and
  * no storage write), sets the badge, and notifies each break once.
  */
-import browser from 'webextension-polyfill';
+import browser from './browser';
 import { accountLabel, statusLabel, translator } from '../shared/translate';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
+import type { AppErrorCode } from '../shared/errors';
 import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
 
 /** No list yet: what a failed first check is written over. */
@@ -22,6 +23,8 @@ const WARNING_COLOUR = '#B45309';
 
 const t = translator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
 
+const NOT_A_CHECK: ReadonlySet<AppErrorCode> = new Set(['not-configured', 'permission-denied', 'signed-out']);
+
 let inFlight: Promise<void> | null = null;
 
 /** One health check at a time: popup opening, alarms and flows may all ask at once. */
@@ -35,9 +38,11 @@ export function checkHealth(): Promise<void> {
 async function runHealthCheck(): Promise<void> {
   const { settings, health } = await readState();
   const client = await workspaceClient(settings);
-  if (!client.ok) return;
-  const answer = await client.value.listIntegrations(health?.etag ?? null);
+  const answer = client.ok ? await client.value.listIntegrations(health?.etag ?? null) : client;
   if (!answer.ok) {
+    // Signed out or not set up: nothing to check, and the profile says why. Anything else (the
+    // workspace unreachable, even while renewing a sign-in) is a failed check, shown on the list.
+    if (NOT_A_CHECK.has(answer.error.code)) return;
     if (health?.error?.code !== answer.error.code) {
       await writeState({ health: { ...(health ?? EMPTY_HEALTH), error: answer.error } });
     }

@@ -4,7 +4,7 @@
  * itself in the window the admin started from (`action.openPopup`, which Chromium allows without a
  * gesture), and where the browser refuses (Firefox), a notification says it and opens the popup.
  */
-import browser from 'webextension-polyfill';
+import browser from './browser';
 import { accountLabel, translator } from '../shared/translate';
 import { errorMessageKey } from '../shared/errors';
 import type { FlowState } from '../shared/state';

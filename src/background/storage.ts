@@ -1,4 +1,4 @@
-import browser from 'webextension-polyfill';
+import browser from './browser';
 import { STORAGE_KEYS, type FlowState, type StoredState } from '../shared/state';
 import { keysClearedOn, migrate, parseStoredState, SCHEMA_VERSION, type StateEvent } from '../shared/stored-state';
 
@@ -22,14 +22,14 @@ let prepared: Promise<void> | null = null;
 export const storageReady = (): Promise<void> => (prepared ??= prepare());
 
 /**
- * Everything the worker keeps, each key checked against its schema. A token the admin chose not
- * to remember lives in `storage.session` (memory only, gone when the browser closes) and is merged
- * back in here.
+ * Everything the worker keeps, each key checked against its schema. The token of an admin who
+ * chose not to stay signed in lives in `storage.session` (memory only, gone when the browser
+ * closes) and is merged back in here.
  */
 export async function readState(): Promise<StoredState> {
   await storageReady();
   const { state } = parseStoredState(await browser.storage.local.get([...STORAGE_KEYS]));
-  if (state.settings?.rememberToken === false) {
+  if (state.settings?.keepSignedIn === false) {
     const { sessionToken } = (await browser.storage.session.get('sessionToken')) as { sessionToken?: string };
     state.settings = { ...state.settings, token: sessionToken ?? '' };
   }
@@ -43,7 +43,7 @@ export async function readState(): Promise<StoredState> {
  */
 export async function writeState(update: Partial<StoredState>): Promise<void> {
   if (update.settings) {
-    const remember = update.settings.rememberToken !== false;
+    const remember = update.settings.keepSignedIn !== false;
     await browser.storage.session.set({ sessionToken: remember ? '' : update.settings.token });
     if (!remember) update = { ...update, settings: { ...update.settings, token: '' } };
   }
@@ -56,3 +56,9 @@ export const clearStateFor = (event: StateEvent): Promise<void> => browser.stora
 export const clearState = (keys: Array<keyof StoredState>): Promise<void> => browser.storage.local.remove(keys);
 
 export const saveFlow = (flow: FlowState) => writeState({ flow });
+
+/** Forgets every secret of the session store: the unremembered token and the access token. */
+export const clearSessionSecrets = (): Promise<void> => browser.storage.session.remove(['sessionToken', ACCESS_KEY]);
+
+/** The access token of a sign-in lives in memory only (`storage.session`), never on disk. */
+export const ACCESS_KEY = 'access';

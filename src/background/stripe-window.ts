@@ -2,7 +2,8 @@
  * The Stripe sign-in window of the running flow (`identity.launchWebAuthFlow`): brought forward on
  * a second Connect, closed on Cancel, and kept to itself in Firefox.
  */
-import browser from 'webextension-polyfill';
+import type Browser from 'webextension-polyfill';
+import browser from './browser';
 import type { AuthorizeUrl } from '../shared/authorize-url';
 
 let stripeWindowId: number | null = null;
@@ -12,7 +13,7 @@ export async function launchStripeWindow(
   url: AuthorizeUrl,
   { signal, onWindow }: { signal: AbortSignal; onWindow: (windowId: number) => void },
 ): Promise<string> {
-  const remember = (window: browser.Windows.Window) => {
+  const remember = (window: Browser.Windows.Window) => {
     if (stripeWindowId !== null || window.id === undefined) return;
     stripeWindowId = window.id;
     onWindow(window.id);
@@ -44,7 +45,7 @@ export async function focusStripeWindow(): Promise<void> {
  * Stripe's redirect: a tab opened while it is in front (by the admin, a link, this extension)
  * would land there and hide the sign-in for good. Such a tab is moved to another window at once.
  */
-function keepStripeWindowToItself(tab: browser.Tabs.Tab): void {
+function keepStripeWindowToItself(tab: Browser.Tabs.Tab): void {
   if (stripeWindowId === null || tab.windowId !== stripeWindowId || tab.id === undefined) return;
   const tabId = tab.id;
   const stripeWindow = stripeWindowId;

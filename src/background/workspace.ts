@@ -1,25 +1,34 @@
-import browser from 'webextension-polyfill';
+import browser from './browser';
 import { appError, type AppError } from '../shared/errors';
 import type { WorkspaceCall } from '../shared/problems';
 import { err, ok, type Result } from '../shared/result';
 import type { Settings } from '../shared/state';
+import { accessToken, renewAfterRefusal } from './sign-in';
 import { readState, writeState } from './storage';
-import { createWorkspaceApi, originPattern, parseWorkspaceUrl, type WorkspaceApi } from '../shared/workspace-api';
+import { createWorkspaceApi, type WorkspaceApi } from '../shared/workspace-api';
+import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
 
 /** The one result shape (shared/result.ts): the client, or why there is none. */
 export type WorkspaceClient = Result<WorkspaceApi, AppError>;
 
-/** The workspace client, once the admin has configured it and granted its origin. */
+/**
+ * The workspace client, once the admin has signed in (or saved an API token) and granted its
+ * origin. Signed in, it carries the access token, renewed when it runs out.
+ */
 export async function workspaceClient(settings: Settings | undefined): Promise<WorkspaceClient> {
   if (!settings || settings.token === '') return err(appError('not-configured'));
   const url = parseWorkspaceUrl(settings.workspaceUrl);
   if (!url.ok) return err(appError('not-configured', url.error));
   const granted = await browser.permissions.contains({ origins: [originPattern(url.value)] });
   if (!granted) return err(appError('permission-denied'));
+  const signedIn = settings.credential === 'sign-in';
+  const token = signedIn ? await accessToken(settings.workspaceUrl) : ok(settings.token);
+  if (!token.ok) return token;
   return ok(
     createWorkspaceApi({
       baseUrl: url.value.href,
-      token: settings.token,
+      token: token.value,
+      ...(signedIn ? { renewToken: (refused: string) => renewAfterRefusal(settings.workspaceUrl, refused) } : {}),
       language: browser.i18n.getMessage('localeCode'),
       onFailure: followProfile,
     }),

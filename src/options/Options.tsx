@@ -1,10 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from '../ui/browser';
-import { DEFAULT_HEALTH_CHECK_MINUTES, MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES, type ProfileState } from '../shared/state';
-import { parseCommand } from '../shared/commands';
-import { originPattern, parseWorkspaceUrl } from '../shared/workspace-api';
+import {
+  DEFAULT_HEALTH_CHECK_MINUTES,
+  MAX_HEALTH_CHECK_MINUTES,
+  MIN_HEALTH_CHECK_MINUTES,
+  type ProfileState,
+  type Settings,
+} from '../shared/state';
+import type { Command } from '../shared/commands';
+import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
 import type { MessageKey } from '../shared/translate';
 import { ErrorDetails } from '../ui/ErrorDetails';
+import { SignInAgain } from '../ui/SignInAgain';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/commands';
 import { useStoredState } from '../ui/use-stored-state';
@@ -31,50 +38,72 @@ export function Options() {
   const state = useStoredState();
   const [workspaceUrl, setWorkspaceUrl] = useState('');
   const [token, setToken] = useState('');
-  const [rememberToken, setRememberToken] = useState(true);
+  const [keepSignedIn, setKeepSignedIn] = useState(true);
+  const [tokenOpen, setTokenOpen] = useState(false);
   const [problem, setProblem] = useState<FormProblem | null>(null);
+  // Sign-out forgets the workspace, settings included: the page says so itself.
+  const [signedOut, setSignedOut] = useState(false);
   const [loaded, setLoaded] = useState(false);
   const urlField = useRef<HTMLInputElement>(null);
   const tokenField = useRef<HTMLInputElement>(null);
   const urlProblem = problem?.startsWith('url-') ?? false;
+  const signingIn = state?.signIn?.status === 'running';
 
   useEffect(() => {
     if (state && !loaded) {
       // A link from the workspace (or `npm start`) may suggest the URL: it is filled in, not saved.
       const suggested = new URLSearchParams(location.search).get('workspaceUrl');
+      const usesToken = state.settings !== undefined && state.settings.credential !== 'sign-in';
       setWorkspaceUrl(state.settings?.workspaceUrl ?? suggested ?? '');
-      setToken(state.settings?.token ?? '');
-      setRememberToken(state.settings?.rememberToken !== false);
+      setToken(usesToken ? (state.settings?.token ?? '') : '');
+      setTokenOpen(usesToken);
+      setKeepSignedIn(state.settings?.keepSignedIn !== false);
       setLoaded(true);
     }
   }, [state, loaded]);
 
-  const onSubmit = (event: Event) => {
-    event.preventDefault();
+  /** The workspace URL, or null with its problem under the field, which takes the focus. */
+  const checkedUrl = (): URL | null => {
     const url = parseWorkspaceUrl(workspaceUrl);
-    // The message sits under the field it is about, and the field takes the focus.
-    if (!url.ok) {
-      setProblem(`url-${url.error}`);
-      return urlField.current?.focus();
-    }
+    if (url.ok) return url.value;
+    setProblem(`url-${url.error}`);
+    urlField.current?.focus();
+    return null;
+  };
+
+  // The permission request must be the first asynchronous step of the submit: the browser only
+  // shows its prompt while it still sees the admin's gesture.
+  const withOrigin = (url: URL, command: Command) => {
+    setProblem(null);
+    setSignedOut(false);
+    void browser.permissions.request({ origins: [originPattern(url)] }).then((granted) => {
+      if (!granted) return setProblem('permission-refused');
+      return sendCommand(command).then(() => undefined);
+    });
+  };
+
+  const onSignIn = (event: Event) => {
+    event.preventDefault();
+    const url = checkedUrl();
+    if (url) withOrigin(url, { type: 'sign-in', workspaceUrl, keepSignedIn });
+  };
+
+  const onSaveToken = (event: Event) => {
+    event.preventDefault();
+    const url = checkedUrl();
+    if (!url) return;
     if (token.trim() === '') {
       setProblem('token-empty');
       return tokenField.current?.focus();
     }
-    setProblem(null);
-    // Must be the first asynchronous step of the submit: the browser only shows the permission
-    // prompt while it still sees the admin's gesture.
-    void browser.permissions.request({ origins: [originPattern(url.value)] }).then((granted) => {
-      if (!granted) return setProblem('permission-refused');
-      return sendCommand({ type: 'save-settings', workspaceUrl, token, rememberToken }).then(() => undefined);
-    });
+    withOrigin(url, { type: 'save-settings', workspaceUrl, token, keepSignedIn });
   };
 
   return (
     <main>
       <h1>{t('optionsHeading')}</h1>
       <p class="muted">{t('optionsIntro')}</p>
-      <form onSubmit={onSubmit} noValidate>
+      <form onSubmit={onSignIn} noValidate>
         <label for="workspace-url">{t('workspaceUrlLabel')}</label>
         <input
           id="workspace-url"
@@ -89,41 +118,64 @@ export function Options() {
           onInput={(e) => setWorkspaceUrl(e.currentTarget.value)}
         />
         {urlProblem && problem && <FieldProblem problem={problem} />}
-        <label for="api-token">{t('apiTokenLabel')}</label>
-        <input
-          id="api-token"
-          type="password"
-          autoComplete="off"
-          spellcheck={false}
-          ref={tokenField}
-          value={token}
-          aria-invalid={problem === 'token-empty'}
-          aria-describedby={problem === 'token-empty' ? 'form-problem token-help' : 'token-help'}
-          onInput={(e) => setToken(e.currentTarget.value)}
-        />
-        {problem === 'token-empty' && <FieldProblem problem={problem} />}
-        <p id="token-help" class="detail">
-          {t('apiTokenHelp')}
-        </p>
         <label class="checkbox">
-          <input type="checkbox" checked={rememberToken} onChange={(e) => setRememberToken(e.currentTarget.checked)} />
-          {t('rememberToken')}
+          <input type="checkbox" checked={keepSignedIn} onChange={(e) => setKeepSignedIn(e.currentTarget.checked)} />
+          {t('keepSignedIn')}
         </label>
-        <p class="detail">{t('rememberTokenHelp')}</p>
-        {problem === 'permission-refused' && <FieldProblem problem={problem} />}
+        <p class="detail">{t('keepSignedInHelp')}</p>
         <div class="actions">
-          <button class="primary" type="submit" disabled={state?.profile?.status === 'checking'}>
-            {t('saveAndCheck')}
+          <button class="primary" type="submit" disabled={signingIn || state?.profile?.status === 'checking'}>
+            {t('signIn')}
           </button>
         </div>
+        <div aria-live="polite" data-testid="sign-in-status">
+          {signingIn && <p class="muted">{t('signingIn')}</p>}
+          {state?.signIn?.status === 'failed' && (
+            <div class="notice bad" role="alert">
+              <strong>{errorMessage(state.signIn.error)}</strong>
+              <ErrorDetails error={state.signIn.error} />
+            </div>
+          )}
+        </div>
       </form>
+      {/* Automation and workspaces without sign-in: a token, as before. */}
+      <details class="api-token" open={tokenOpen} onToggle={(e) => setTokenOpen(e.currentTarget.open)}>
+        <summary>{t('useApiToken')}</summary>
+        <form onSubmit={onSaveToken} noValidate>
+          <label for="api-token">{t('apiTokenLabel')}</label>
+          <input
+            id="api-token"
+            type="password"
+            autoComplete="off"
+            spellcheck={false}
+            ref={tokenField}
+            value={token}
+            aria-invalid={problem === 'token-empty'}
+            aria-describedby={problem === 'token-empty' ? 'form-problem token-help' : 'token-help'}
+            onInput={(e) => setToken(e.currentTarget.value)}
+          />
+          {problem === 'token-empty' && <FieldProblem problem={problem} />}
+          <p id="token-help" class="detail">
+            {t('apiTokenHelp')}
+          </p>
+          <div class="actions">
+            <button type="submit" disabled={signingIn || state?.profile?.status === 'checking'}>
+              {t('saveAndCheck')}
+            </button>
+          </div>
+        </form>
+      </details>
+      {problem === 'permission-refused' && <FieldProblem problem={problem} />}
       <section aria-live="polite" data-testid="profile-status">
+        {signedOut && !state?.settings && <p class="muted">{t('signedOut')}</p>}
         {state?.settings && (
           <ProfileStatus
+            settings={state.settings}
             profile={state.profile}
             onSignOut={() => {
-              // The form forgets it too: what the admin sees is what the extension keeps.
+              // The form forgets the token too: what the admin sees is what the extension keeps.
               setToken('');
+              setSignedOut(true);
               void sendCommand({ type: 'sign-out' });
             }}
           />
@@ -134,12 +186,20 @@ export function Options() {
   );
 }
 
-function ProfileStatus({ profile, onSignOut }: { profile: ProfileState | undefined; onSignOut: () => void }) {
+function ProfileStatus({ settings, profile, onSignOut }: { settings: Settings; profile: ProfileState | undefined; onSignOut: () => void }) {
   if (!profile) return null;
   if (profile.status === 'checking') return <p class="muted">{t('checkingWorkspace')}</p>;
   if (profile.status === 'failed') {
-    // Signed out: nothing failed, the form just waits for a token.
-    if (profile.error.code === 'not-configured') return <p class="muted">{t('signedOut')}</p>;
+    if (profile.error.code === 'not-configured') return null;
+    // The workspace ended the sign-in: say so, and offer the way back in.
+    if (profile.error.code === 'signed-out') {
+      return (
+        <div class="notice bad" role="alert">
+          <p>{errorMessage(profile.error)}</p>
+          <SignInAgain settings={settings} />
+        </div>
+      );
+    }
     return (
       <div class="notice bad" role="alert">
         {/* The settings are kept either way: say so, or the admin wonders whether to type them again. */}
@@ -154,7 +214,9 @@ function ProfileStatus({ profile, onSignOut }: { profile: ProfileState | undefin
   return (
     <div class={`notice ${admin ? 'ok' : 'warn'}`}>
       <strong>{t('signedInAs', [me.user.name, me.workspace.name])}</strong>
-      <p>{me.user.email}</p>
+      <p>
+        {me.user.email} · {t(settings.credential === 'sign-in' ? 'signedInWithAccount' : 'signedInWithToken')}
+      </p>
       <p>{admin ? t('roleAdmin') : t('requiresAdmin')}</p>
       <button onClick={onSignOut}>{t('signOut')}</button>
     </div>
@@ -166,16 +228,15 @@ function HealthInterval({ minutes }: { minutes: number }) {
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const onSubmit = async (event: Event) => {
     event.preventDefault();
-    // The command's own schema says what an interval may be: one rule, here and in the worker.
-    const command = parseCommand({ type: 'set-health-interval', minutes: value.trim() === '' ? NaN : Number(value) });
-    if (command?.type !== 'set-health-interval') {
+    // The bounds the worker's command schema holds it to (the page does not load valibot: the
+    // service worker, which must, then has it to itself and stays one file).
+    const minutes = value.trim() === '' ? NaN : Number(value);
+    if (!Number.isInteger(minutes) || minutes < MIN_HEALTH_CHECK_MINUTES || minutes > MAX_HEALTH_CHECK_MINUTES) {
       setMessage({ ok: false, text: t('formIntervalInvalid') });
       return;
     }
-    const reply = await sendCommand(command);
-    setMessage(
-      reply.ok ? { ok: true, text: t('healthIntervalSaved', String(command.minutes)) } : { ok: false, text: errorMessage(reply.error) },
-    );
+    const reply = await sendCommand({ type: 'set-health-interval', minutes });
+    setMessage(reply.ok ? { ok: true, text: t('healthIntervalSaved', String(minutes)) } : { ok: false, text: errorMessage(reply.error) });
   };
   return (
     <form onSubmit={(event) => void onSubmit(event)} noValidate aria-labelledby="health-heading">

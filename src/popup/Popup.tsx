@@ -1,8 +1,9 @@
 import browser from '../ui/browser';
 import type { AppErrorCode } from '../shared/errors';
-import type { FlowState, ProfileState, StoredState } from '../shared/state';
+import type { FlowState, StoredState } from '../shared/state';
 import { IDLE, isFlowRunning } from '../shared/state';
 import { ErrorDetails } from '../ui/ErrorDetails';
+import { SignInAgain } from '../ui/SignInAgain';
 import { errorMessage, t } from '../ui/i18n';
 import { sendCommand } from '../ui/commands';
 import { FlowStatus } from './FlowStatus';
@@ -49,12 +50,12 @@ function PopupBody({ state }: { state: StoredState }) {
   const { profile } = state;
   // One problem, one message: a workspace that refuses this token (or this extension) blocks
   // everything else, so nothing else is shown beside it. A passing failure keeps the cached list.
-  if (profile?.status === 'failed' && BLOCKING.has(profile.error.code)) return <ProfileLine profile={profile} />;
+  if (profile?.status === 'failed' && BLOCKING.has(profile.error.code)) return <ProfileLine state={state} />;
   const flow = state.flow ?? IDLE;
   const isAdmin = profile?.status === 'ready' && profile.me.role === 'admin';
   return (
     <>
-      <ProfileLine profile={profile} />
+      <ProfileLine state={state} />
       {/* The outcome at the top, where the list it changed begins; progress in the Stripe card. */}
       {(flow.phase === 'succeeded' || flow.phase === 'failed') && <FlowArea flow={flow} />}
       <IntegrationList health={state.health} operation={state.operation} canManage={isAdmin} flowRunning={isFlowRunning(flow)} />
@@ -70,8 +71,18 @@ function PopupBody({ state }: { state: StoredState }) {
   );
 }
 
-function ProfileLine({ profile }: { profile: ProfileState | undefined }) {
+function ProfileLine({ state }: { state: StoredState }) {
+  const { profile, settings, signIn } = state;
   if (!profile || profile.status === 'checking') return <p class="muted">{t('checkingWorkspace')}</p>;
+  // The workspace ended the sign-in: the list below stays as last known, the way back is here.
+  if (profile.status === 'failed' && profile.error.code === 'signed-out' && settings) {
+    return (
+      <div class="notice bad" role="alert" data-testid="signed-out">
+        <p>{errorMessage(signIn?.status === 'failed' ? signIn.error : profile.error)}</p>
+        {signIn?.status === 'running' ? <p class="muted">{t('signingIn')}</p> : <SignInAgain settings={settings} />}
+      </div>
+    );
+  }
   if (profile.status === 'failed') {
     return (
       <div class="notice bad" role="alert">

@@ -5,7 +5,7 @@
  */
 import { appError, type AppError } from './errors';
 import { err, ok, type Result } from './result';
-import { isLoopbackHost } from './workspace-api';
+import { isLoopbackHost } from './workspace-url';
 
 export interface AuthorizeUrlPolicy {
   /** `identity.getRedirectURL(...)` of this extension. */

@@ -14,8 +14,10 @@ export const CommandSchema = v.variant('type', [
     type: v.literal('save-settings'),
     workspaceUrl: v.string(),
     token: v.string(),
-    rememberToken: v.optional(v.boolean()),
+    keepSignedIn: v.optional(v.boolean()),
   }),
+  // Sign-in with the workspace's own page (OAuth, in the worker); the options page asked for the origin first.
+  v.object({ type: v.literal('sign-in'), workspaceUrl: v.string(), keepSignedIn: v.optional(v.boolean()) }),
   v.object({ type: v.literal('focus-flow') }),
   v.object({ type: v.literal('cancel-flow') }),
   v.object({ type: v.literal('check-profile') }),

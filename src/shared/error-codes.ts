@@ -25,5 +25,10 @@ export const APP_ERROR_CODES = [
   'bad-response',
   'rejected',
   'interrupted',
+  'sign-in-unavailable',
+  'sign-in-cancelled',
+  'sign-in-declined',
+  'sign-in-failed',
+  'signed-out',
   'unknown',
 ] as const;

@@ -8,11 +8,17 @@ import type { CompletionBody } from './workspace-api';
 
 export interface Settings {
   workspaceUrl: string;
+  /**
+   * The admin's long-lived credential: the refresh token of a sign-in with the workspace, or an API
+   * token; '' when signed out.
+   */
   token: string;
+  /** What `token` is; absent: an API token (all that release 0.1 knew). */
+  credential?: 'sign-in' | 'api-token';
   /** How often the service worker checks integration health, in minutes. */
   healthCheckMinutes?: number;
   /** False: the token lives in `storage.session` and is gone when the browser closes. */
-  rememberToken?: boolean;
+  keepSignedIn?: boolean;
 }
 
 export const DEFAULT_HEALTH_CHECK_MINUTES = 15;
@@ -75,8 +81,12 @@ export type RunningFlow = Extract<FlowState, { phase: 'starting' | 'authorizing'
 export const isFlowRunning = (flow: FlowState): flow is RunningFlow =>
   flow.phase === 'starting' || flow.phase === 'authorizing' || flow.phase === 'completing';
 
+/** A sign-in with the workspace in progress, or why the last one failed (a success shows as the profile). */
+export type SignInState = { status: 'running'; startedAt: number } | { status: 'failed'; error: AppError };
+
 export interface StoredState {
   settings?: Settings;
+  signIn?: SignInState;
   profile?: ProfileState;
   flow?: FlowState;
   health?: HealthState;
@@ -87,6 +97,6 @@ export interface StoredState {
 }
 
 /** The keys of `StoredState`; beside them `schemaVersion` says which shape they are in (stored-state.ts). */
-export const STORAGE_KEYS = ['settings', 'profile', 'flow', 'health', 'operation', 'notified'] as const satisfies ReadonlyArray<
+export const STORAGE_KEYS = ['settings', 'signIn', 'profile', 'flow', 'health', 'operation', 'notified'] as const satisfies ReadonlyArray<
   keyof StoredState
 >;

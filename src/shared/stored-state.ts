@@ -17,11 +17,12 @@ import {
   type PendingCompletion,
   type ProfileState,
   type Settings,
+  type SignInState,
   type StoredState,
 } from './state';
 
 /** The version this release writes. Bump it with a migration below whenever a stored shape changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** A schema whose output must fit the hand-written type: the two cannot drift apart unnoticed. */
 const shaped =
@@ -41,11 +42,19 @@ const SettingsSchema = shaped<Settings>()(
   v.object({
     workspaceUrl: v.string(),
     token: v.string(),
+    credential: v.exactOptional(v.picklist(['sign-in', 'api-token'])),
     healthCheckMinutes: v.exactOptional(
       v.pipe(v.number(), v.integer(), v.minValue(MIN_HEALTH_CHECK_MINUTES), v.maxValue(MAX_HEALTH_CHECK_MINUTES)),
     ),
-    rememberToken: v.exactOptional(v.boolean()),
+    keepSignedIn: v.exactOptional(v.boolean()),
   }),
+);
+
+const SignInSchema = shaped<SignInState>()(
+  v.variant('status', [
+    v.object({ status: v.literal('running'), startedAt: v.number() }),
+    v.object({ status: v.literal('failed'), error: AppErrorSchema }),
+  ]),
 );
 
 const ProfileSchema = shaped<ProfileState>()(
@@ -110,6 +119,7 @@ type StoredKey = (typeof STORAGE_KEYS)[number];
 
 const KEY_SCHEMAS: { [K in StoredKey]: v.GenericSchema<unknown, NonNullable<StoredState[K]>> } = {
   settings: SettingsSchema,
+  signIn: SignInSchema,
   profile: ProfileSchema,
   flow: FlowSchema,
   health: HealthSchema,
@@ -136,6 +146,8 @@ export function parseStoredState(raw: Record<string, unknown>): ParsedState {
   return { state: state, invalid };
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
 type Migration = (state: Record<string, unknown>) => Record<string, unknown>;
 
 /**
@@ -145,6 +157,13 @@ type Migration = (state: Record<string, unknown>) => Record<string, unknown>;
 export const MIGRATIONS: Readonly<Record<number, Migration>> = {
   // 0 → 1: "no disconnect in progress" was `operation: null`; it is now the key's absence.
   1: ({ operation, ...rest }) => (operation === null ? rest : { ...rest, operation }),
+  // 1 → 2: sign-in with the workspace; "remember the token" became "keep me signed in".
+  2: (state) => {
+    const { settings } = state;
+    if (!isRecord(settings) || !('rememberToken' in settings)) return state;
+    const { rememberToken, ...rest } = settings;
+    return { ...state, settings: { ...rest, keepSignedIn: rememberToken } };
+  },
 };
 
 /**
@@ -166,11 +185,12 @@ export function migrate(raw: Record<string, unknown>): { state: Record<string, u
 export type StateEvent = 'workspace-change' | 'sign-out';
 
 /**
- * How long each key lives: what it was learnt from goes with it. The settings themselves stay
- * (sign-out forgets only the token, which the worker clears itself).
+ * How long each key lives: what it was learnt from goes with it. Sign-out forgets the workspace
+ * altogether, settings included (the tokens in `storage.session` the worker clears itself).
  */
 export const LIFETIMES: Readonly<Record<StoredKey, readonly StateEvent[]>> = {
-  settings: [],
+  settings: ['sign-out'],
+  signIn: ['workspace-change', 'sign-out'],
   profile: ['workspace-change', 'sign-out'],
   // A running flow belongs to the workspace it started with and finishes there; sign-out cancels it.
   flow: ['sign-out'],

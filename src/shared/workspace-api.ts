@@ -30,6 +30,11 @@ export interface WorkspaceApiOptions {
   timeoutMs?: number;
   /** The admin's language, so that the workspace words its reasons in it. */
   language?: string;
+  /**
+   * A signed-in admin's access token can run out before the browser thinks it has (clocks differ):
+   * on a 401 the call asks for a new one, once, and is sent again with it.
+   */
+  renewToken?: (refused: string) => Promise<Result<string, AppError>>;
   /** Told of every failure, so that the profile shown follows the last answer (a 401 signs out). */
   onFailure?: (error: AppError, call: WorkspaceCall) => void;
 }
@@ -61,39 +66,26 @@ const LIST_ATTEMPTS = 3;
 /** Pages followed at most (a workspace repeating a cursor must not keep the worker busy forever). */
 const MAX_PAGES = 1000;
 
-/** Normalizes what an admin types into a workspace base URL, or says why it cannot be one. */
-export function parseWorkspaceUrl(input: string): Result<URL, 'empty' | 'invalid' | 'insecure'> {
-  const trimmed = input.trim();
-  if (trimmed === '') return err('empty');
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    return err('invalid');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return err('invalid');
-  if (url.username || url.password) return err('invalid');
-  // Plain HTTP would send the workspace token in the clear; only loopback may use it.
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) return err('insecure');
-  url.hash = '';
-  url.search = '';
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return ok(url);
-}
-
-export function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
-/** The permission pattern for a workspace origin, as `permissions.request` wants it. */
-export const originPattern = (url: URL): string => `${url.protocol}//${url.hostname}/*`;
-
 export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const base = new URL(options.baseUrl);
+  let token = options.token;
 
   async function send(
+    method: string,
+    path: string,
+    init: { body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Result<Response, AppError>> {
+    const sent = await sendOnce(method, path, init);
+    if (!sent.ok || sent.value.status !== 401 || !options.renewToken) return sent;
+    const renewed = await options.renewToken(token);
+    if (!renewed.ok) return renewed;
+    token = renewed.value;
+    return sendOnce(method, path, init);
+  }
+
+  async function sendOnce(
     method: string,
     path: string,
     init: { body?: unknown; headers?: Record<string, string> } = {},
@@ -103,7 +95,7 @@ export function createWorkspaceApi(options: WorkspaceApiOptions): WorkspaceApi {
     if (url.origin !== base.origin) return err(appError('unknown', 'cross-origin path'));
     const headers: Record<string, string> = {
       Accept: 'application/json, application/problem+json',
-      Authorization: `Bearer ${options.token}`,
+      Authorization: `Bearer ${token}`,
       ...(options.language ? { 'Accept-Language': options.language } : {}),
       ...init.headers,
     };

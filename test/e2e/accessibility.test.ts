@@ -119,10 +119,16 @@ describe('accessibility (Chromium)', () => {
       await options.keyboard.press('Tab');
       expect(await focusOutline()).toEqual({ id: 'workspace-url', outline: 'solid' });
       await options.keyboard.type(fresh.server.url);
+      await options.keyboard.press('Tab'); // keep me signed in
+      await options.keyboard.press('Tab');
+      expect(await focusOutline()).toEqual({ id: 'Sign in', outline: 'solid' });
+      // "Use an API token instead" opens from the keyboard too.
+      await options.keyboard.press('Tab');
+      expect(await focusOutline()).toEqual({ id: 'Use an API token instead', outline: 'solid' });
+      await options.keyboard.press('Enter');
       await options.keyboard.press('Tab');
       expect((await focusOutline()).id).toBe('api-token');
       await options.keyboard.type('wc_demo_admin_token');
-      await options.keyboard.press('Tab'); // remember the token
       await options.keyboard.press('Tab');
       expect(await focusOutline()).toEqual({ id: 'Save and check', outline: 'solid' });
       await options.keyboard.press('Enter');

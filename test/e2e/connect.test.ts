@@ -13,6 +13,7 @@ import {
   waitForText,
   workspaceIntegrations,
   type World,
+  useApiToken,
 } from './support';
 
 describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
@@ -162,6 +163,8 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
     const options = await openOptions(world);
     // No token: the token field says so, and takes the focus.
     await options.locator('#workspace-url').fill('https://analytics.example.com');
+    await useApiToken(options);
+    await options.locator('#api-token').click();
     await options.keyboard.press('Enter');
     await waitForText(options, 'Enter your workspace API token');
     expect(await options.evaluate(() => document.activeElement?.id)).toBe('api-token');
@@ -183,9 +186,11 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
         };
       }),
     ).toEqual({ focused: true, invalid: 'true', next: true, text: expect.stringContaining('That is not a web address') });
+    // Sign in checks the address first too (Enter in the URL field signs in).
     await options.locator('#workspace-url').fill('http://analytics.example.com');
     await options.keyboard.press('Enter');
     await waitForText(options, 'Use an https:// address');
+    expect(await options.evaluate(() => document.activeElement?.id)).toBe('workspace-url');
   });
 
   it('an unreachable workspace is reported as such', async () => {

@@ -5,7 +5,7 @@
  */
 import type { Page } from 'puppeteer-core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_ADMIN_TOKEN, startWorld, waitForText, type World } from './support';
+import { DEMO_ADMIN_TOKEN, startWorld, useApiToken, waitForText, type World } from './support';
 
 async function openWithoutNativeBrowser(world: World, path: string): Promise<Page> {
   const page = await world.browser.newPage();
@@ -37,6 +37,7 @@ describe('pages without a native `browser` (Chromium before 148)', () => {
   it('configure and show the workspace through webextension-polyfill', async () => {
     const options = await openWithoutNativeBrowser(world, 'src/options/index.html');
     await options.locator('#workspace-url').fill(world.server.url);
+    await useApiToken(options);
     await options.locator('#api-token').fill(DEMO_ADMIN_TOKEN);
     await options.keyboard.press('Enter');
     await waitForText(options, 'Signed in as Ana García');

@@ -184,20 +184,22 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
     expect(lines).toEqual(Array(12).fill(1));
   });
 
-  it('Sign out forgets the token; a token the workspace refuses is saved and says so', async () => {
+  it('Sign out forgets the token and the workspace; a token the workspace refuses is saved and says so', async () => {
     const options = await configureWorkspace(world);
-    await options.locator('button ::-p-text(Sign out and forget the token)').click();
-    await waitForText(options, 'Signed out: the token was forgotten');
+    await options.locator('button ::-p-text(Sign out)').click();
+    await waitForText(options, 'Signed out: nothing of that workspace is kept in the extension.');
     expect(await options.$eval('#api-token', (input) => (input as HTMLInputElement).value)).toBe('');
+    // The form keeps the address typed, so that signing in again is one click; the extension does not.
     expect(await options.$eval('#workspace-url', (input) => (input as HTMLInputElement).value)).toContain(world.server.url);
     const kept = await options.evaluate(async () => {
       const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage;
       return JSON.stringify([await storage.local.get(null), await storage.session.get(null)]);
     });
     expect(kept).not.toContain(DEMO_ADMIN_TOKEN);
+    expect(kept).not.toContain(world.server.url);
     expect(await badge(world)).toMatchObject({ text: '' });
     const popup = await openPopup(world);
-    await waitForText(popup, 'Set up your workspace URL and API token in the settings first.');
+    await waitForText(popup, 'Set up your workspace to connect data sources.');
     expect(await popup.$('[data-testid=integration-list]')).toBeNull();
 
     await options.bringToFront();

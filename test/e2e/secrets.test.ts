@@ -96,10 +96,12 @@ describe('secrets', () => {
     try {
       const options = await configureWorkspace(world);
       await options.locator('label.checkbox input').click();
+      // Saved again with the token (Enter in its field: Save and check).
+      await options.locator('#api-token').click();
       await options.keyboard.press('Enter');
       await expect
         .poll(async () => (await options.evaluate(() => chrome.storage.local.get('settings'))).settings, { timeout: 15_000, interval: 100 })
-        .toMatchObject({ token: '', rememberToken: false });
+        .toMatchObject({ token: '', keepSignedIn: false });
       const session = await options.evaluate(() => chrome.storage.session.get('sessionToken'));
       expect(session.sessionToken).toBe(DEMO_ADMIN_TOKEN);
       // It still works for this session.

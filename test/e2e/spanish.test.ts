@@ -16,6 +16,7 @@ import {
   waitForText,
   workspaceIntegrations,
   type World,
+  useApiToken,
 } from './support';
 
 describe.each(BROWSERS)('en español (%s)', (browserName) => {
@@ -33,6 +34,7 @@ describe.each(BROWSERS)('en español (%s)', (browserName) => {
     expect(await textOf(options)).toContain('Configuración de Workspace Connect');
     expect(await options.$eval('html', (h) => h.lang)).toBe('es');
     await options.locator('#workspace-url').fill('no es una url');
+    await useApiToken(options);
     await options.locator('#api-token').fill('x');
     await options.keyboard.press('Enter');
     await waitForText(options, 'Eso no es una dirección web');
@@ -66,6 +68,7 @@ describe.each(BROWSERS)('en español (%s)', (browserName) => {
   it('dice en español que se canceló la conexión', async () => {
     const options = await openOptions(world);
     await options.locator('#workspace-url').fill(world.server.url);
+    await useApiToken(options);
     await options.locator('#api-token').fill('wc_demo_admin_token');
     await options.keyboard.press('Enter');
     await waitForText(options, 'Sesión iniciada como');

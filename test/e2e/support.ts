@@ -161,7 +161,14 @@ export async function openOptions(world: World): Promise<Page> {
   return page;
 }
 
-/** Fills in the options page as an admin would, and waits for the workspace's answer. */
+/** Opens "Use an API token instead" on the options page, unless it is open. */
+export async function useApiToken(page: Page): Promise<void> {
+  if (!(await page.$eval('details.api-token', (details) => details.open))) {
+    await page.locator('details.api-token > summary').click();
+  }
+}
+
+/** Fills in the options page with an API token as an admin would, and waits for the workspace's answer. */
 export async function configureWorkspace(
   world: World,
   token: string = DEMO_ADMIN_TOKEN,
@@ -169,6 +176,7 @@ export async function configureWorkspace(
 ): Promise<Page> {
   const page = await openOptions(world);
   await page.locator('#workspace-url').fill(workspaceUrl);
+  await useApiToken(page);
   await page.locator('#api-token').fill(token);
   await page.keyboard.press('Enter');
   await page

@@ -9,7 +9,7 @@ import type { CommandHandlers } from '../../src/background/command-handler';
 import { SCHEMA_VERSION } from '../../src/shared/stored-state';
 import { integrationFixture } from './fixtures';
 
-vi.mock('webextension-polyfill', () => ({ default: fakeBrowser }));
+vi.mock('../../src/background/browser', () => ({ default: fakeBrowser }));
 
 /** Fresh modules per test: storage.ts migrates once per worker start. */
 const load = async () => {
@@ -24,7 +24,7 @@ const load = async () => {
 const local = () => fakeBrowser.storage.local.get(null);
 const session = () => fakeBrowser.storage.session.get(null);
 
-const settings = { workspaceUrl: 'https://analytics.example.com/', token: 'wc_secret', rememberToken: true };
+const settings = { workspaceUrl: 'https://analytics.example.com/', token: 'wc_secret', keepSignedIn: true };
 const health = { integrations: [integrationFixture({ status: 'expired', reason: 'why' })], etag: '"v1"', checkedAt: 1 };
 
 beforeEach(() => {
@@ -36,6 +36,7 @@ describe('command handler', () => {
     'connect',
     'reauthenticate',
     'save-settings',
+    'sign-in',
     'focus-flow',
     'cancel-flow',
     'check-profile',
@@ -75,7 +76,7 @@ describe('command handler', () => {
 describe('storage', () => {
   it('a token not to be remembered lives in session storage only, and reads back whole', async () => {
     const { storage } = await load();
-    await storage.writeState({ settings: { ...settings, rememberToken: false } });
+    await storage.writeState({ settings: { ...settings, keepSignedIn: false } });
     expect(JSON.stringify(await local())).not.toContain('wc_secret');
     expect(await session()).toEqual({ sessionToken: 'wc_secret' });
     expect((await storage.readState()).settings?.token).toBe('wc_secret');
@@ -86,7 +87,14 @@ describe('storage', () => {
   });
 
   it('the first read migrates what an earlier release stored and drops what no longer parses', async () => {
-    await fakeBrowser.storage.local.set({ settings, health, operation: null, flow: { phase: 'nonsense' } });
+    // Release 0.1's shape: no schemaVersion, `operation: null`, "remember the token".
+    const { keepSignedIn, ...released } = settings;
+    await fakeBrowser.storage.local.set({
+      settings: { ...released, rememberToken: keepSignedIn },
+      health,
+      operation: null,
+      flow: { phase: 'nonsense' },
+    });
     const { storage } = await load();
     const state = await storage.readState();
     expect(state).toEqual({ settings, health });
@@ -116,7 +124,7 @@ describe('account', () => {
       flow: { phase: 'failed', flowId: 'f', kind: 'connect', startedAt: 1, finishedAt: 2, error: { code: 'cancelled' } },
     });
 
-  it('sign-out stops the flow, forgets the token everywhere and what it showed, keeps the URL', async () => {
+  it('sign-out stops the flow and forgets the workspace: settings, token (both stores), what it showed', async () => {
     await seed();
     const { account } = await load();
     const parts = deps();
@@ -124,10 +132,8 @@ describe('account', () => {
     expect(parts.stopFlow).toHaveBeenCalled();
     expect(parts.showBadge).toHaveBeenCalledWith([]);
     const stored = await local();
-    expect(stored.settings).toEqual({ ...settings, token: '' });
-    expect(stored.profile).toMatchObject({ status: 'failed', error: { code: 'not-configured' } });
-    expect(Object.keys(stored).sort()).toEqual(['profile', 'schemaVersion', 'settings']);
-    expect(await session()).toEqual({ sessionToken: '' });
+    expect(Object.keys(stored)).toEqual(['schemaVersion']);
+    expect(await session()).toEqual({});
   });
 
   it('another workspace clears what the last one showed; the same workspace keeps it', async () => {
@@ -152,6 +158,13 @@ describe('account', () => {
     expect(stored).not.toHaveProperty('operation');
     expect(parts.showBadge).toHaveBeenCalledWith([]);
     expect(parts.checkHealth).not.toHaveBeenCalled();
+  });
+
+  it('a sign-in the worker stopped in the middle of is reported as interrupted, not left running', async () => {
+    await fakeBrowser.storage.local.set({ schemaVersion: SCHEMA_VERSION, signIn: { status: 'running', startedAt: 1 } });
+    const { account } = await load();
+    await account.createAccount(deps()).recoverSignIn();
+    expect((await local()).signIn).toEqual({ status: 'failed', error: { code: 'interrupted' } });
   });
 
   it('a running flow keeps its progress when the settings are saved', async () => {

@@ -10,7 +10,7 @@ const calls: string[] = [];
 let popupContexts: Array<{ documentUrl: string }> = [];
 let openPopup: () => Promise<void> = async () => undefined;
 
-vi.mock('webextension-polyfill', () => ({
+vi.mock('../../src/background/browser', () => ({
   default: {
     i18n: { getMessage: (key: string, subs?: string | string[]) => `${key}(${[subs ?? []].flat().join(',')})` },
     runtime: {

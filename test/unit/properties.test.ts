@@ -8,7 +8,8 @@ import { checkAuthorizeUrl } from '../../src/shared/authorize-url';
 import { APP_ERROR_CODES } from '../../src/shared/error-codes';
 import { parseCommand } from '../../src/shared/commands';
 import { parseStripeRedirect } from '../../src/shared/redirect';
-import { createWorkspaceApi, parseRetryAfter, parseWorkspaceUrl } from '../../src/shared/workspace-api';
+import { createWorkspaceApi, parseRetryAfter } from '../../src/shared/workspace-api';
+import { parseWorkspaceUrl } from '../../src/shared/workspace-url';
 import { REDIRECT_URI } from './fixtures';
 
 const RUNS = { numRuns: 2000 };

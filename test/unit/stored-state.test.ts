@@ -40,9 +40,16 @@ describe('stored state', () => {
     const { state: parsed, invalid } = parseStoredState(state);
     expect(invalid).toEqual([]);
     expect(parsed.flow).toEqual(writtenByRelease010.flow); // the pending completion survives the update
-    expect(parsed.settings).toEqual(writtenByRelease010.settings);
+    // "Remember the token" is "keep me signed in" now (schema 2), with the same answer.
+    const { rememberToken, ...settings } = writtenByRelease010.settings;
+    expect(parsed.settings).toEqual({ ...settings, keepSignedIn: rememberToken });
     expect(parsed.health?.integrations).toHaveLength(1);
     expect(parsed.notified).toEqual(['int_1']);
+  });
+
+  it('schema 1 (a token the admin chose not to remember) migrates to 2 with that choice kept', () => {
+    const { state } = migrate({ schemaVersion: 1, settings: { workspaceUrl: 'https://a.example/', token: '', rememberToken: false } });
+    expect(parseStoredState(state).state.settings).toEqual({ workspaceUrl: 'https://a.example/', token: '', keepSignedIn: false });
   });
 
   it('a disconnect in progress is kept by the migration', () => {
@@ -68,7 +75,8 @@ describe('stored state', () => {
   });
 
   it('declares what a workspace change and a sign-out end', () => {
-    expect(keysClearedOn('workspace-change').sort()).toEqual(['health', 'notified', 'operation', 'profile']);
-    expect(keysClearedOn('sign-out').sort()).toEqual(['flow', 'health', 'notified', 'operation', 'profile']);
+    expect(keysClearedOn('workspace-change').sort()).toEqual(['health', 'notified', 'operation', 'profile', 'signIn']);
+    // Sign-out forgets the workspace altogether.
+    expect(keysClearedOn('sign-out').sort()).toEqual(['flow', 'health', 'notified', 'operation', 'profile', 'settings', 'signIn']);
   });
 });

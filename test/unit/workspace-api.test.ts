@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkspaceApi, parseRetryAfter, parseWorkspaceUrl } from '../../src/shared/workspace-api';
+import { createWorkspaceApi, parseRetryAfter } from '../../src/shared/workspace-api';
+import { parseWorkspaceUrl } from '../../src/shared/workspace-url';
 import { integrationFixture } from './fixtures';
 
 const integration = integrationFixture();

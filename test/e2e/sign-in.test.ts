@@ -1,0 +1,243 @@
+/**
+ * Sign-in with the workspace (issue #15), end to end in Chromium and Firefox: the admin types the
+ * workspace URL and clicks Sign in; the worker finds the workspace's authorization server, runs
+ * its sign-in page in the browser's sign-in window (code + PKCE through `identity.launchWebAuthFlow`)
+ * and keeps the tokens; the access token is renewed without a prompt; a refused renewal signs the
+ * admin out with the list still shown; sign-out revokes at the workspace and forgets it.
+ */
+import type { Page } from 'puppeteer-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../server/src/model';
+import {
+  advanceClock,
+  BROWSERS,
+  clearRequestLog,
+  connectFromPopup,
+  fireHealthAlarm,
+  listedIntegrations,
+  openOptions,
+  openPopup,
+  requestLog,
+  startWorld,
+  textOf,
+  waitForText,
+  type World,
+} from './support';
+
+/** What the extension keeps, in both stores, as the worker wrote it. */
+async function storedEverything(page: Page): Promise<{ local: Record<string, unknown>; session: Record<string, unknown> }> {
+  return page.evaluate(async () => {
+    const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage;
+    return { local: await storage.local.get(null), session: await storage.session.get(null) };
+  });
+}
+
+/**
+ * The browser's sign-in window once it shows the workspace page with `selector`. Found afresh each
+ * time: between two pages the workspace may pass through others (a sign-out of the previous
+ * account posts a form), and the browser may move the window to another renderer on the way.
+ */
+async function workspacePage(world: World, selector: string): Promise<Page> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    for (const target of world.browser.targets()) {
+      if (!target.url().startsWith(`${world.server.url}/sign-in/`)) continue;
+      const page = await target.asPage().catch(() => null);
+      if (page && (await page.$(selector).catch(() => null))) return page;
+    }
+    if (Date.now() > deadline) throw new Error(`no sign-in window shows ${selector}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The sign-in window, just opened. */
+const waitForSignInWindow = (world: World) => workspacePage(world, 'h1');
+
+/** Signs in on the workspace's page, and allows the extension (first time) when asked. */
+async function signInOnWorkspace(world: World, window: Page, email = 'ana@acme.test'): Promise<void> {
+  await window.locator('#email').fill(email);
+  await window.locator('#password').fill(DEMO_PASSWORD);
+  await window.locator('button[type=submit]').click();
+  await (await workspacePage(world, 'button[value=allow]')).locator('button[value=allow]').click();
+}
+
+/** The options page: the workspace URL, "keep me signed in" as asked, then Sign in. */
+async function clickSignIn(world: World, options: { keepSignedIn?: boolean } = {}): Promise<Page> {
+  const page = await openOptions(world);
+  await page.locator('#workspace-url').fill(world.server.url);
+  const keep = await page.$eval('input[type=checkbox]', (box) => box.checked);
+  if (keep !== (options.keepSignedIn ?? true)) await page.locator('input[type=checkbox]').click();
+  await page.locator('button ::-p-text(Sign in)').click();
+  return page;
+}
+
+async function signIn(world: World, options: { keepSignedIn?: boolean; email?: string } = {}): Promise<Page> {
+  const window = waitForSignInWindow(world);
+  const page = await clickSignIn(world, options);
+  await signInOnWorkspace(world, await window, options.email);
+  return page;
+}
+
+describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
+  let world: World;
+  afterEach(async () => {
+    await world.close();
+  });
+
+  it('signs in through the workspace page; Connect works on the access token; no token is pasted', async () => {
+    world = await startWorld({ browser: browserName });
+    const options = await signIn(world);
+    const status = await waitForText(options, 'Signed in as Ana García to Acme Analytics', '[data-testid=profile-status]');
+    expect(status).toContain('Signed in with your workspace account.');
+    expect(status).toContain('You are an administrator');
+
+    const { local, session } = await storedEverything(options);
+    expect(local.settings).toMatchObject({ workspaceUrl: `${world.server.url}/`, credential: 'sign-in', keepSignedIn: true });
+    // The access token is in memory only; the refresh token is the one long-lived secret.
+    expect(JSON.stringify(local)).not.toContain((session.access as { token: string }).token);
+    expect(JSON.stringify(local)).not.toContain('wc_');
+
+    const popup = await connectFromPopup(world);
+    expect(await listedIntegrations(popup)).toHaveLength(1);
+    // The extension holds no API token: every call it made was on the access token, and passed.
+    const log = await requestLog(world);
+    // Firefox first loads the authorize URL in the background, then again in its window.
+    expect(log.filter((entry) => entry.method === 'GET' && entry.path === '/auth')).toHaveLength(browserName === 'firefox' ? 2 : 1);
+    const calls = log.filter((entry) => entry.path.startsWith('/api/v1/'));
+    expect(calls.length).toBeGreaterThan(2);
+    expect(calls.every((entry) => entry.status < 400)).toBe(true);
+  });
+
+  it('an access token the workspace no longer takes is renewed without a prompt; a reused refresh token signs out, the list stays', async () => {
+    world = await startWorld({ browser: browserName });
+    const options = await signIn(world);
+    await waitForText(options, 'Signed in as Ana García', '[data-testid=profile-status]');
+    const popup = await connectFromPopup(world);
+    const before = await storedEverything(popup);
+
+    // Eleven minutes on the workspace's clock: the access token (ten minutes) has run out there,
+    // while the browser still thinks it good. The next check is refused, renewed and sent again.
+    await advanceClock(world, 11 * 60);
+    await clearRequestLog(world);
+    await fireHealthAlarm(world);
+    await expect
+      .poll(async () => (await requestLog(world)).map((e) => `${e.method} ${e.path} ${e.status}`), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(['POST /token 200', 'GET /api/v1/integrations 304']));
+    const after = await storedEverything(popup);
+    // The refresh token rotated, the access token is new, no window opened.
+    expect((after.local.settings as { token: string }).token).not.toBe((before.local.settings as { token: string }).token);
+    expect((after.session.access as { token: string }).token).not.toBe((before.session.access as { token: string }).token);
+    expect((await world.browser.pages()).some((page) => page.url().includes('/sign-in/'))).toBe(false);
+
+    // Someone replays the refresh token the extension used before: the workspace takes it for a
+    // stolen one and ends the whole sign-in. The extension's next renewal is refused.
+    const replayed = await fetch(`${world.server.url}/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: (before.local.settings as { token: string }).token,
+        client_id: 'workspace-connect-extension',
+      }),
+    });
+    expect(replayed.status).toBe(400);
+    await advanceClock(world, 11 * 60);
+    await fireHealthAlarm(world);
+    const signedOut = await waitForText(popup, 'Your sign-in to the workspace has ended');
+    // The list stays as last known, read-only, with the way back in.
+    expect(await listedIntegrations(popup)).toHaveLength(1);
+    expect(signedOut).not.toContain('Reauthenticate');
+    // Said once, by the sign-in notice; the list is not marked as failing for it.
+    expect(signedOut.split('Your sign-in to the workspace has ended')).toHaveLength(2);
+    expect(((await storedEverything(popup)).local.settings as { token: string }).token).toBe('');
+
+    // Sign in again: this browser is still signed in at the workspace, so one click continues.
+    const window = waitForSignInWindow(world);
+    await popup.bringToFront();
+    await popup.locator('button ::-p-text(Sign in again)').click();
+    const page = await window;
+    expect(await textOf(page)).toContain('You are signed in to this workspace in this browser as Ana García');
+    await page.locator('button ::-p-text(Continue as Ana García)').click();
+    // The replay revoked the grant: the workspace asks for consent again.
+    await (await workspacePage(world, 'button[value=allow]')).locator('button[value=allow]').click();
+    await waitForText(popup, 'Signed in as Ana García to Acme Analytics', '[data-testid=signed-in]');
+    expect(await popup.$('button ::-p-text(Connect with Stripe)')).not.toBeNull();
+  });
+
+  it('sign-out revokes at the workspace and leaves nothing of it in the extension', async () => {
+    world = await startWorld({ browser: browserName });
+    const options = await signIn(world);
+    await waitForText(options, 'Signed in as Ana García', '[data-testid=profile-status]');
+    await connectFromPopup(world);
+    const held = await storedEverything(options);
+    const refreshToken = (held.local.settings as { token: string }).token;
+
+    await options.bringToFront();
+    await options.locator('button ::-p-text(Sign out)').click();
+    await waitForText(options, 'Signed out: nothing of that workspace is kept in the extension.');
+    // The workspace saw the revocation: the grant and all its tokens are gone there.
+    const left = await world.server.db.query<{ model: string }>(
+      `SELECT model FROM oauth_records WHERE model IN ('RefreshToken', 'AccessToken', 'Grant')`,
+    );
+    expect(left).toEqual([]);
+    expect((await requestLog(world)).some((entry) => entry.path === '/token/revocation' && entry.status === 200)).toBe(true);
+    // Nothing of that workspace in either store: no URL, token, profile or list.
+    const { local, session } = await storedEverything(options);
+    expect(local).toEqual({ schemaVersion: expect.any(Number) });
+    expect(session).toEqual({});
+    const everything = JSON.stringify({ local, session });
+    for (const trace of [world.server.url, refreshToken, 'Acme', 'acct_']) expect(everything).not.toContain(trace);
+  });
+
+  it('a non-admin signing in sees the admin-only message, as with a token', async () => {
+    world = await startWorld({ browser: browserName });
+    const options = await signIn(world, { email: 'sam@acme.test' });
+    const status = await waitForText(options, 'Signed in as Sam Rivera to Acme Analytics', '[data-testid=profile-status]');
+    expect(status).toContain('Only workspace administrators can connect and manage data sources');
+    const popup = await openPopup(world);
+    await waitForText(popup, 'You are signed in as Sam Rivera (Standard).');
+    expect(await popup.$('button ::-p-text(Connect with Stripe)')).toBeNull();
+  });
+
+  it('"don\'t keep me signed in": the refresh token is in memory only, never in storage.local', async () => {
+    world = await startWorld({ browser: browserName });
+    const options = await signIn(world, { keepSignedIn: false });
+    await waitForText(options, 'Signed in as Ana García', '[data-testid=profile-status]');
+    const { local, session } = await storedEverything(options);
+    const refreshToken = session.sessionToken as string;
+    expect(refreshToken.length).toBeGreaterThan(20);
+    expect(local.settings).toMatchObject({ credential: 'sign-in', keepSignedIn: false, token: '' });
+    expect(JSON.stringify(local)).not.toContain(refreshToken);
+    expect(JSON.stringify(local)).not.toContain((session.access as { token: string }).token);
+  });
+
+  it('"Use another account" signs in as someone else; closing the window or Cancel at consent says so', async () => {
+    world = await startWorld({ browser: browserName });
+    const options = await signIn(world);
+    await waitForText(options, 'Signed in as Ana García', '[data-testid=profile-status]');
+
+    // Consent refused: not signed in as anyone new; the workspace's answer is shown.
+    let window = waitForSignInWindow(world);
+    await options.bringToFront();
+    await options.locator('button ::-p-text(Sign in)').click();
+    let page = await window;
+    await page.locator('a ::-p-text(Use another account)').click();
+    page = await workspacePage(world, '#email');
+    await page.locator('#email').fill('sam@acme.test');
+    await page.locator('#password').fill(DEMO_PASSWORD);
+    await page.locator('button[type=submit]').click();
+    // Sam has not allowed the extension yet: the workspace asks, and Sam cancels.
+    await (await workspacePage(world, 'button[value=deny]')).locator('button[value=deny]').click();
+    await waitForText(options, 'You did not allow Workspace Connect at your workspace', '[data-testid=sign-in-status]');
+    // The sign-in it would have replaced is intact.
+    expect(await textOf(options, '[data-testid=profile-status]')).toContain('Signed in as Ana García');
+
+    // The window closed before finishing.
+    window = waitForSignInWindow(world);
+    await options.bringToFront();
+    await options.locator('button ::-p-text(Sign in)').click();
+    page = await window;
+    await page.close();
+    await waitForText(options, 'Sign-in was cancelled: the window was closed before you finished.', '[data-testid=sign-in-status]');
+  });
+});
