@@ -15,10 +15,8 @@ import { answerError, notFound } from '../src/problems';
 import type { RateLimit } from '../src/rate-limit';
 import { createStripeGateway, type StripeConfig, type StripeMode, type StripeProvider } from '../src/stripe-gateway';
 import { startTokenRefresher } from '../src/token-refresh';
-import { createAuthorizationServer, type AuthorizationServer } from '../src/sign-in/authorization-server';
-import { isSignInPath, signInRoutes } from '../src/sign-in/routes';
+import { createSignIn } from '../src/sign-in';
 import { SIGN_IN_REDIRECT_URIS } from '../../scripts/extension-ids';
-import { randomBytes } from 'node:crypto';
 import { openStorage, type StorageOptions } from '../src/workspace';
 import {
   EMULATOR_CLIENT_ID,
@@ -89,10 +87,9 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     rateLimit: { writes: 600, windowSeconds: 60, ...options.rateLimit },
   };
   // Sign-in with the workspace: its issuer is the server's URL, known once it listens.
-  let authorization: { server: AuthorizationServer; routes: Hono<{ Bindings: HttpBindings }> } | null = null;
-  const signIn = { callerOfAccessToken: (token: string) => authorization?.server.callerOf(token) ?? Promise.resolve(null) };
-  const api = createWorkspaceApi({ ...apiOptions, ...signIn });
-  const services = { ...servicesOf(apiOptions), ...signIn };
+  const signIn = createSignIn(db, apiOptions.now);
+  const api = createWorkspaceApi({ ...apiOptions, callerOfAccessToken: signIn.callerOfAccessToken });
+  const services = { ...servicesOf(apiOptions), callerOfAccessToken: signIn.callerOfAccessToken };
   const refresher = startTokenRefresher(services);
   const app = new Hono<{ Bindings: HttpBindings }>();
   if (options.testControls && emulatorUrl) {
@@ -105,20 +102,13 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     app.route('/__test', controls.routes);
     app.use(controls.middleware);
   }
-  app.use(async (c, next) => (authorization && isSignInPath(c.req.path) ? authorization.routes.fetch(c.req.raw, c.env) : next()));
+  app.use(signIn.middleware);
   app.route('/', api);
   app.onError(answerError);
   app.notFound(notFound);
 
   const server = await listen(app, { host, ...(options.port === undefined ? {} : { port: options.port }) });
-  const authorizationServer = createAuthorizationServer({
-    issuer: server.url,
-    db,
-    redirectUris: SIGN_IN_REDIRECT_URIS,
-    cookieKeys: [randomBytes(32).toString('base64url')],
-    now: services.now,
-  });
-  authorization = { server: authorizationServer, routes: signInRoutes(authorizationServer, db) };
+  signIn.start({ issuer: server.url, redirectUris: SIGN_IN_REDIRECT_URIS, cookieKeys: [sealer.derive('sign-in cookies')] });
   emulator?.setWebhookUrl(`${server.url}/webhooks/stripe`);
   return {
     url: server.url,

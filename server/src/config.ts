@@ -7,6 +7,7 @@ import type { RateLimit } from './rate-limit';
 import { DEFAULT_RATE_LIMIT } from './rate-limit';
 import type { StripeConfig, StripeMode, StripeModeKeys } from './stripe-gateway';
 import type { StorageOptions } from './workspace';
+import { SIGN_IN_REDIRECT_URIS } from '../../scripts/extension-ids';
 
 export const numberFrom = (value: string | undefined, fallback: number): number =>
   value === undefined || value === '' ? fallback : Number(value);
@@ -20,6 +21,10 @@ export interface WorkspaceConfig extends StorageOptions {
   rateLimit: RateLimit;
   adminToken?: string;
   standardToken?: string;
+  /** The workspace's public URL (WORKSPACE_URL): the sign-in issuer. Default: the address it listens on. */
+  publicUrl?: string;
+  /** The extension's sign-in redirect URLs (SIGN_IN_REDIRECT_URIS, comma-separated). */
+  signInRedirectUris: string[];
 }
 
 export function workspaceConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()): WorkspaceConfig {
@@ -34,6 +39,13 @@ export function workspaceConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cw
     rateLimit: { ...DEFAULT_RATE_LIMIT, writes: numberFrom(env.WORKSPACE_RATE_LIMIT, DEFAULT_RATE_LIMIT.writes) },
     ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}),
     ...(env.STANDARD_TOKEN ? { standardToken: env.STANDARD_TOKEN } : {}),
+    ...(env.WORKSPACE_URL ? { publicUrl: env.WORKSPACE_URL.replace(/\/+$/, '') } : {}),
+    // Firefox's is fixed by the add-on id; a Chrome Web Store build has its own id: list its URL here.
+    signInRedirectUris: env.SIGN_IN_REDIRECT_URIS
+      ? env.SIGN_IN_REDIRECT_URIS.split(',')
+          .map((uri) => uri.trim())
+          .filter(Boolean)
+      : SIGN_IN_REDIRECT_URIS,
   };
 }
 

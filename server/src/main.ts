@@ -6,13 +6,18 @@
  * (STRIPE_LIVE_SECRET_KEY, STRIPE_LIVE_CLIENT_ID, STRIPE_LIVE_INSTALL_LINK and/or the same with
  * TEST; see config.ts), STRIPE_WEBHOOK_SECRET, DATABASE_URL
  * with WORKSPACE_ENCRYPTION_KEY (else PGlite in DATA_DIR), PORT, HOST, WORKSPACE_RATE_LIMIT,
- * ADMIN_TOKEN / STANDARD_TOKEN (the first workspace's tokens, on first start).
+ * ADMIN_TOKEN / STANDARD_TOKEN (the first workspace's tokens, on first start), WORKSPACE_URL (its
+ * public URL, the sign-in issuer) and SIGN_IN_REDIRECT_URIS (the extension's sign-in redirect URLs).
  */
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
 import { createWorkspaceApi, servicesOf } from './app';
 import { workspaceConfigFromEnv } from './config';
 import { ensureWorkspace } from './data/workspaces';
 import { demoWorkspace } from './model';
 import { listen } from './node';
+import { answerError, notFound } from './problems';
+import { createSignIn } from './sign-in';
 import { createStripeGateway } from './stripe-gateway';
 import { startTokenRefresher } from './token-refresh';
 import { openStorage } from './workspace';
@@ -33,8 +38,23 @@ if (config.adminToken) {
   );
 }
 const stripe = createStripeGateway({ ...config.stripe, webhookSecret: config.stripeWebhookSecret });
-const services = servicesOf({ db, sealer, stripe });
-const server = await listen(createWorkspaceApi({ ...services, rateLimit: config.rateLimit }), config);
+const now = () => Date.now();
+// Sign-in with the workspace, in front of the API; its cookie key derives from the workspace key, so
+// every instance and every restart agrees on it.
+const signIn = createSignIn(db, now);
+const services = { ...servicesOf({ db, sealer, stripe, now }), callerOfAccessToken: signIn.callerOfAccessToken };
+const app = new Hono<{ Bindings: HttpBindings }>();
+app.use(signIn.middleware);
+app.route('/', createWorkspaceApi({ ...services, rateLimit: config.rateLimit }));
+app.onError(answerError);
+app.notFound(notFound);
+const server = await listen(app, config);
+signIn.start({
+  issuer: config.publicUrl ?? server.url,
+  behindProxy: config.publicUrl !== undefined,
+  redirectUris: config.signInRedirectUris,
+  cookieKeys: [sealer.derive('sign-in cookies')],
+});
 // Stripe Apps access tokens live an hour: renewed here, one instance at a time per integration.
 const refresher = startTokenRefresher(services);
 console.log(JSON.stringify({ ready: true, workspaceUrl: server.url }));

@@ -2,7 +2,7 @@
  * Secrets at rest: API tokens as SHA-256 hashes (compared in constant time), Stripe credentials
  * sealed with AES-256-GCM under the workspace's encryption key.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -31,6 +31,8 @@ const SEALED_VERSION = 1;
 export interface Sealer {
   seal(plaintext: string): Buffer;
   open(sealed: Uint8Array): string;
+  /** A key of its own for `purpose` (HKDF of the workspace key): the same on every instance and start. */
+  derive(purpose: string): string;
 }
 
 export function createSealer(key: Buffer): Sealer {
@@ -49,6 +51,7 @@ export function createSealer(key: Buffer): Sealer {
       decipher.setAuthTag(bytes.subarray(13, 29));
       return Buffer.concat([decipher.update(bytes.subarray(29)), decipher.final()]).toString('utf8');
     },
+    derive: (purpose) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), purpose, 32)).toString('base64url'),
   };
 }
 

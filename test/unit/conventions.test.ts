@@ -50,8 +50,9 @@ describe('conventions', () => {
   it('the production server (server/src) imports nothing from server/dev: no emulator, no test controls, no fault injection', () => {
     const graph = moduleGraph(['server/src/index.ts', 'server/src/main.ts']);
     expect(graph.length).toBeGreaterThan(15);
-    // Only the server's own modules, and the one result shape it shares with the extension.
-    expect(graph.filter((file) => !file.startsWith('server/src/'))).toEqual(['src/shared/result.ts']);
+    // Only the server's own modules, the one result shape it shares with the extension, and the
+    // extension's fixed identities (its sign-in redirect URLs).
+    expect(graph.filter((file) => !file.startsWith('server/src/')).sort()).toEqual(['scripts/extension-ids.ts', 'src/shared/result.ts']);
     // …and the reference setup does mount them, so this is not checking an empty corner.
     expect(moduleGraph(['server/dev/main.ts'])).toEqual(
       expect.arrayContaining(['server/dev/stripe-emulator.ts', 'server/dev/test-controls.ts']),

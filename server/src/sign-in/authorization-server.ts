@@ -12,6 +12,7 @@ import { callerOfUser } from '../data/workspaces';
 import type { Caller } from '../model';
 import { hashToken } from '../secrets';
 import { oauthRecordsAdapter } from './oauth-records';
+import { problemPage } from './pages';
 
 /** The extension's client id, the same for every workspace. */
 export const EXTENSION_CLIENT_ID = 'workspace-connect-extension';
@@ -33,6 +34,11 @@ export interface AuthorizationServerOptions {
    */
   signingKeys?: JsonWebKey[];
   now: () => number;
+  /**
+   * Behind a reverse proxy (the public URL differs from the one it listens on): its endpoints are
+   * named from `X-Forwarded-Proto` / `X-Forwarded-Host`, as the admin's browser reaches them.
+   */
+  behindProxy?: boolean;
 }
 
 export interface AuthorizationServer {
@@ -99,9 +105,15 @@ export function createAuthorizationServer(options: AuthorizationServerOptions): 
       Grant: 365 * 24 * 3600,
     },
     cookies: { keys: options.cookieKeys },
+    // oidc-provider's own error page (a redirect URI it will not send to, a request it refuses), in the workspace's look.
+    renderError: (ctx: KoaContextWithOIDC, out: { error_description?: string | undefined }) => {
+      ctx.type = 'html';
+      ctx.body = problemPage(out.error_description);
+    },
     jwks: { keys: options.signingKeys ?? [processSigningKey()] },
   };
   const provider = new Provider(options.issuer, configuration);
+  provider.proxy = options.behindProxy ?? false;
 
   return {
     provider,
