@@ -73,7 +73,14 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
   ];
 
   const flowBase = { flowId: 'f1', kind: 'connect', startedAt: now } as const;
-  const settings = (url: string) => ({ workspaceUrl: url, token: DEMO_ADMIN_TOKEN, rememberToken: true });
+  // Signed in with the workspace (the refresh token is a stand-in: stageScene gives the worker an
+  // access token that lasts the scene, so it never renews); or with an API token.
+  const settings = (url: string) => ({ workspaceUrl: url, token: 'scene-refresh-token', credential: 'sign-in', keepSignedIn: true });
+  const tokenSettings = (url: string) => ({ workspaceUrl: url, token: DEMO_ADMIN_TOKEN, credential: 'api-token', keepSignedIn: true });
+  const signInEnded = (url: string) => ({
+    settings: { ...settings(url), token: '' },
+    profile: { status: 'failed', error: { code: 'signed-out', detail: 'invalid_grant: grant request is invalid' }, checkedAt: now },
+  });
   const health = (integrations: unknown[], error?: unknown) => ({
     integrations,
     etag: '"scene"',
@@ -102,7 +109,9 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
   return [
     { name: 'popup-not-configured', page: 'popup', state: () => ({}) },
     { name: 'popup-empty', page: 'popup', state: (url) => ({ settings: settings(url), profile: admin, health: health([]) }), list: [] },
-    { name: 'popup-bad-token', page: 'popup', state: (url) => ({ settings: settings(url), profile: badToken, health: health([]) }) },
+    { name: 'popup-bad-token', page: 'popup', state: (url) => ({ settings: tokenSettings(url), profile: badToken, health: health([]) }) },
+    // The workspace ended the sign-in: the list as last known, and the way back in.
+    { name: 'popup-sign-in-ended', page: 'popup', state: (url) => ({ ...signInEnded(url), health: health(everyState.slice(2, 4)) }) },
     {
       name: 'popup-non-admin',
       page: 'popup',
@@ -172,7 +181,15 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     { name: 'options-empty', page: 'options', state: () => ({}) },
     { name: 'options-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: admin }) },
     { name: 'options-non-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: standard }) },
-    { name: 'options-bad-token', page: 'options', state: (url) => ({ settings: settings(url), profile: badToken }), act: openDetails },
+    { name: 'options-api-token', page: 'options', state: (url) => ({ settings: tokenSettings(url), profile: admin }) },
+    { name: 'options-bad-token', page: 'options', state: (url) => ({ settings: tokenSettings(url), profile: badToken }), act: openDetails },
+    { name: 'options-signing-in', page: 'options', state: () => ({ signIn: { status: 'running', startedAt: now } }) },
+    {
+      name: 'options-sign-in-declined',
+      page: 'options',
+      state: () => ({ signIn: { status: 'failed', error: { code: 'sign-in-declined', detail: 'access_denied' } } }),
+    },
+    { name: 'options-sign-in-ended', page: 'options', state: signInEnded },
     {
       name: 'options-unreachable',
       page: 'options',
@@ -181,14 +198,6 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
         profile: { status: 'failed', error: { code: 'workspace-unreachable', detail: 'Failed to fetch' }, checkedAt: now },
       }),
       act: openDetails,
-    },
-    {
-      name: 'options-signed-out',
-      page: 'options',
-      state: (url) => ({
-        settings: { ...settings(url), token: '' },
-        profile: { status: 'failed', error: { code: 'not-configured' }, checkedAt: now },
-      }),
     },
   ];
 }
@@ -208,9 +217,25 @@ export async function stageScene(page: Page, workspaceUrl: string, scene: Scene)
       body: JSON.stringify({ method: 'GET', path: '^/api/v1/integrations$', kind: 'respond', times: 1000, ...answer }),
     });
   }
-  await page.evaluate(async (state) => {
-    const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.local;
-    await storage.clear();
-    await storage.set(state);
-  }, scene.state(workspaceUrl));
+  const state = scene.state(workspaceUrl);
+  const settings = state.settings as { credential?: string; workspaceUrl?: string } | undefined;
+  const signedIn = settings?.credential === 'sign-in';
+  // A signed-in scene's access token outlasts the scene: the worker has nothing to renew.
+  const access = {
+    workspaceUrl: settings?.workspaceUrl,
+    token: 'scene-access-token',
+    expiresAt: Date.now() + 3600_000,
+    server: { issuer: workspaceUrl, token_endpoint: `${workspaceUrl}/token`, revocation_endpoint: `${workspaceUrl}/token/revocation` },
+  };
+  await page.evaluate(
+    async (state, session) => {
+      const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage;
+      await storage.session.clear();
+      await storage.session.set(session);
+      await storage.local.clear();
+      await storage.local.set(state);
+    },
+    state,
+    signedIn ? { access } : {},
+  );
 }
