@@ -18,6 +18,8 @@ import {
   workspaceIntegrations,
   type World,
 } from './support';
+import { scenes, stageScene } from '../../scripts/scenes';
+import { SIGN_IN_REDIRECT_URIS } from '../../scripts/extension-ids';
 
 const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
@@ -101,6 +103,37 @@ describe('accessibility (Chromium)', () => {
     await (await stripe).close();
     await waitForText(cancelled, 'The connection was cancelled');
     await expectClean(cancelled, 'popup, failure');
+
+    // Sign-in with the workspace: its states in the settings and the popup, as the worker writes them.
+    for (const name of [
+      'options-signing-in',
+      'options-sign-in-declined',
+      'options-sign-in-ended',
+      'options-api-token',
+      'popup-sign-in-ended',
+    ]) {
+      const scene = scenes('en').find((candidate) => candidate.name === name)!;
+      const page = scene.page === 'popup' ? cancelled : rejected;
+      await stageScene(page, world.server.url, scene);
+      await page.reload();
+      await page.waitForSelector(scene.page === 'popup' ? '[data-testid=signed-out]' : '#workspace-url');
+      await expectClean(page, scene.name);
+    }
+    // …and the workspace's own sign-in page.
+    const signInPage = await world.browser.newPage();
+    await signInPage.goto(
+      `${world.server.url}/auth?${new URLSearchParams({
+        client_id: 'workspace-connect-extension',
+        redirect_uri: SIGN_IN_REDIRECT_URIS[0]!,
+        response_type: 'code',
+        scope: 'workspace',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+        state: 'a11y',
+      })}`,
+    );
+    await signInPage.waitForSelector('#email');
+    await expectClean(signInPage, 'the workspace sign-in page');
 
     // The checker itself is live: a nameless button is caught.
     await cancelled.evaluate(() => document.querySelector('main')!.append(document.createElement('button')));
