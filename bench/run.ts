@@ -94,6 +94,7 @@ const api = (path: string, init: RequestInit = {}) =>
 // Configure as an admin does.
 const options = await page('src/options/index.html');
 await options.locator('#workspace-url').fill(server.url);
+await options.locator('details.api-token > summary').click();
 await options.locator('#api-token').fill(DEMO_ADMIN_TOKEN);
 await options.keyboard.press('Enter');
 await options.waitForFunction(() => document.body.innerText.includes('Signed in as'), { timeout: 15_000 });

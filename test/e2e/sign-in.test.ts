@@ -108,11 +108,24 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     expect(calls.every((entry) => entry.status < 400)).toBe(true);
   });
 
-  it('an access token the workspace no longer takes is renewed without a prompt; a reused refresh token signs out, the list stays', async () => {
+  it('an access token about to run out, or one the workspace no longer takes, is renewed without a prompt; a reused refresh token signs out, the list stays', async () => {
     world = await startWorld({ browser: browserName });
     const options = await signIn(world);
     await waitForText(options, 'Signed in as Ana García', '[data-testid=profile-status]');
     const popup = await connectFromPopup(world);
+
+    // Under a minute left on the access token: the next check renews it first, never sending the
+    // old one (no 401 on the way).
+    await popup.evaluate(async () => {
+      const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.session;
+      const { access } = (await storage.get('access')) as { access: { expiresAt: number } };
+      await storage.set({ access: { ...access, expiresAt: Date.now() + 30_000 } });
+    });
+    await clearRequestLog(world);
+    await fireHealthAlarm(world);
+    await expect
+      .poll(async () => (await requestLog(world)).map((e) => `${e.method} ${e.path} ${e.status}`), { timeout: 10_000 })
+      .toEqual(['POST /token 200', 'GET /api/v1/integrations 304']);
     const before = await storedEverything(popup);
 
     // Eleven minutes on the workspace's clock: the access token (ten minutes) has run out there,
