@@ -118,7 +118,7 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     // old one (no 401 on the way).
     await popup.evaluate(async () => {
       const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.session;
-      const { access } = (await storage.get('access')) as { access: { expiresAt: number } };
+      const { access } = await storage.get<{ access: { expiresAt: number } }>('access');
       await storage.set({ access: { ...access, expiresAt: Date.now() + 30_000 } });
     });
     await clearRequestLog(world);
