@@ -19,8 +19,9 @@ export default defineConfig(({ mode }) => {
     version: pkg.version,
     // Firefox MV3 runs the background as an event page.
     background: firefox ? { scripts: [background.service_worker], type: 'module' } : background,
-    // The first Chromium with a native, promise-based `browser` (src/background/browser.ts).
-    ...(firefox ? {} : { minimum_chrome_version: '148' }),
+    // The first Chromium with a native, promise-based `browser` (src/background/browser.ts); and
+    // the shape of the organization's policy (Firefox reads policies.json without a schema).
+    ...(firefox ? {} : { minimum_chrome_version: '148', storage: { managed_schema: 'managed_schema.json' } }),
     ...(firefox
       ? {
           browser_specific_settings: {

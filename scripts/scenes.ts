@@ -190,6 +190,21 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
       state: () => ({ signIn: { status: 'failed', error: { code: 'sign-in-declined', detail: 'access_denied' } } }),
     },
     { name: 'options-sign-in-ended', page: 'options', state: signInEnded },
+    // Deployed by IT: the preset workspace, API tokens ruled out, the interval set by policy.
+    {
+      name: 'options-managed',
+      page: 'options',
+      state: (url) => ({
+        settings: settings(url),
+        profile: admin,
+        policy: {
+          workspaces: [{ url: `${url}/`, name: 'Acme Analytics' }],
+          allowOtherWorkspaces: false,
+          allowApiTokens: false,
+          healthCheckMinutes: 30,
+        },
+      }),
+    },
     {
       name: 'options-unreachable',
       page: 'options',

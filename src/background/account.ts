@@ -6,6 +6,7 @@ import browser from './browser';
 import type { CommandReply } from '../shared/commands';
 import { appError, type AppError } from '../shared/errors';
 import { IDLE, type Settings } from '../shared/state';
+import { workspaceAllowed } from '../shared/policy';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
 import { revokeSignIn, signInAt, storeAccess } from './sign-in';
 import { clearSessionSecrets, clearState, clearStateFor, readState, writeState } from './storage';
@@ -84,6 +85,7 @@ export function createAccount(deps: AccountDeps): Account {
     async signIn(workspaceUrl, keepSignedIn) {
       const url = parseWorkspaceUrl(workspaceUrl);
       if (!url.ok) return failure(appError('not-configured', url.error));
+      if (!workspaceAllowed((await readState()).policy, url.value.href)) return failure(appError('managed', 'workspace not preset'));
       if (signingIn) return failure(appError('in-progress'));
       // The page asked for the origin with the admin's click; without it nothing can be reached.
       if (!(await browser.permissions.contains({ origins: [originPattern(url.value)] }))) return failure(appError('permission-denied'));
@@ -107,7 +109,9 @@ export function createAccount(deps: AccountDeps): Account {
     async saveSettings(workspaceUrl, token, keepSignedIn) {
       const url = parseWorkspaceUrl(workspaceUrl);
       if (!url.ok) return failure(appError('not-configured', url.error));
-      const { settings } = await readState();
+      const { settings, policy } = await readState();
+      if (policy?.allowApiTokens === false) return failure(appError('managed', 'API tokens not allowed'));
+      if (!workspaceAllowed(policy, url.value.href)) return failure(appError('managed', 'workspace not preset'));
       await revokeHeld(settings);
       return adopt(url.value, { token: token.trim(), credential: 'api-token', keepSignedIn });
     },
@@ -133,8 +137,9 @@ export function createAccount(deps: AccountDeps): Account {
     },
 
     async setHealthInterval(minutes) {
-      const { settings } = await readState();
+      const { settings, policy } = await readState();
       if (!settings) return failure(appError('not-configured'));
+      if (policy?.healthCheckMinutes !== undefined) return failure(appError('managed', 'interval set by policy'));
       await writeState({ settings: { ...settings, healthCheckMinutes: minutes } });
       await deps.scheduleHealthChecks(minutes);
       return { ok: true };

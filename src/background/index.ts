@@ -21,6 +21,7 @@ import {
   showBadge,
 } from './integration-watch';
 import { OUTCOME_NOTIFICATION_PREFIX } from './outcome';
+import { applyPolicy } from './policy';
 
 function main(): void {
   const integrations = createIntegrations({ checkHealth, showBadge });
@@ -82,9 +83,14 @@ function main(): void {
 
   void flows.recoverInterrupted();
   void account.recoverSignIn();
-  // On every start of the worker or event page: install and startup events are not always
-  // delivered to a listener registered by a module (Firefox's temporary installs); idempotent.
-  void scheduleHealthChecks();
+  // The organization's policy, then the health checks' schedule (which it may set): on every start
+  // of the worker or event page (install and startup events are not always delivered to a listener
+  // registered by a module: Firefox's temporary installs), and whenever IT changes the policy.
+  const applyManaged = () => void applyPolicy().then(() => scheduleHealthChecks());
+  applyManaged();
+  browser.storage.onChanged.addListener((_changes, area) => {
+    if (area === 'managed') applyManaged();
+  });
 }
 
 main();

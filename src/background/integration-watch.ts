@@ -77,10 +77,12 @@ export async function showBadge(integrations: readonly Integration[]): Promise<v
 }
 
 async function notifyBreaks(integrations: readonly Integration[]): Promise<void> {
-  const { notified = [] } = await readState();
+  const { notified = [], policy } = await readState();
   const { due, notified: next } = notificationsDue(integrations, notified);
   // Remember before showing: a worker stopped in between must not notify twice.
   if (next.join() !== [...notified].sort().join()) await writeState({ notified: next });
+  // The organization turned notifications off: the badge still counts what needs attention.
+  if (policy?.notifications === false) return;
   for (const notice of noticesFor(due, next.length)) {
     const [id, title, message] =
       notice.kind === 'one'
@@ -109,8 +111,9 @@ export async function openIntegrationList(): Promise<void> {
 }
 
 export async function scheduleHealthChecks(minutes?: number): Promise<void> {
-  const { settings } = await readState();
-  const period = minutes ?? settings?.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES;
+  const { settings, policy } = await readState();
+  // The organization's interval, where its policy sets one, over the admin's.
+  const period = policy?.healthCheckMinutes ?? minutes ?? settings?.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES;
   const existing = await browser.alarms.get(HEALTH_ALARM);
   if (existing?.periodInMinutes === period) return;
   await browser.alarms.create(HEALTH_ALARM, { periodInMinutes: period, delayInMinutes: period });

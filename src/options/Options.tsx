@@ -48,19 +48,30 @@ export function Options() {
   const tokenField = useRef<HTMLInputElement>(null);
   const urlProblem = problem?.startsWith('url-') ?? false;
   const signingIn = state?.signIn?.status === 'running';
+  const policy = state?.policy;
+  // The organization's policy may preset workspaces, keep admins to them, and rule out API tokens.
+  const presets = policy?.workspaces ?? [];
+  const urlLocked = policy?.allowOtherWorkspaces === false;
+  const tokensAllowed = policy?.allowApiTokens !== false;
 
   useEffect(() => {
     if (state && !loaded) {
       // A link from the workspace (or `npm start`) may suggest the URL: it is filled in, not saved.
       const suggested = new URLSearchParams(location.search).get('workspaceUrl');
       const usesToken = state.settings !== undefined && state.settings.credential !== 'sign-in';
-      setWorkspaceUrl(state.settings?.workspaceUrl ?? suggested ?? '');
+      setWorkspaceUrl(state.settings?.workspaceUrl ?? state.policy?.workspaces[0]?.url ?? suggested ?? '');
       setToken(usesToken ? (state.settings?.token ?? '') : '');
       setTokenOpen(usesToken);
       setKeepSignedIn(state.settings?.keepSignedIn !== false);
       setLoaded(true);
     }
   }, [state, loaded]);
+
+  // A policy read after the page opened (the first start under one) still fills in its workspace.
+  const firstPreset = presets[0]?.url;
+  useEffect(() => {
+    if (firstPreset && workspaceUrl === '') setWorkspaceUrl(firstPreset);
+  }, [firstPreset]);
 
   /** The workspace URL, or null with its problem under the field, which takes the focus. */
   const checkedUrl = (): URL | null => {
@@ -103,20 +114,50 @@ export function Options() {
     <main>
       <h1>{t('optionsHeading')}</h1>
       <p class="muted">{t('optionsIntro')}</p>
+      {policy && <p class="notice neutral">{t('managedNotice')}</p>}
       <form onSubmit={onSignIn} noValidate>
         <label for="workspace-url">{t('workspaceUrlLabel')}</label>
-        <input
-          id="workspace-url"
-          type="url"
-          inputMode="url"
-          autoComplete="url"
-          placeholder="https://analytics.example.com"
-          ref={urlField}
-          value={workspaceUrl}
-          aria-invalid={urlProblem}
-          aria-describedby={urlProblem ? 'form-problem' : undefined}
-          onInput={(e) => setWorkspaceUrl(e.currentTarget.value)}
-        />
+        {urlLocked && presets.length > 1 ? (
+          <select
+            id="workspace-url"
+            value={workspaceUrl}
+            aria-describedby="url-managed"
+            onChange={(e) => setWorkspaceUrl(e.currentTarget.value)}
+          >
+            {presets.map((preset) => (
+              <option key={preset.url} value={preset.url}>
+                {preset.name ? `${preset.name} — ${preset.url}` : preset.url}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id="workspace-url"
+            type="url"
+            inputMode="url"
+            autoComplete="url"
+            placeholder="https://analytics.example.com"
+            ref={urlField}
+            value={workspaceUrl}
+            readOnly={urlLocked}
+            list={presets.length > 0 && !urlLocked ? 'preset-workspaces' : undefined}
+            aria-invalid={urlProblem}
+            aria-describedby={urlProblem ? 'form-problem' : urlLocked ? 'url-managed' : undefined}
+            onInput={(e) => setWorkspaceUrl(e.currentTarget.value)}
+          />
+        )}
+        {presets.length > 0 && !urlLocked && (
+          <datalist id="preset-workspaces">
+            {presets.map((preset) => (
+              <option key={preset.url} value={preset.url} label={preset.name} />
+            ))}
+          </datalist>
+        )}
+        {urlLocked && (
+          <p id="url-managed" class="detail">
+            {t('managedSetting')}
+          </p>
+        )}
         {urlProblem && problem && <FieldProblem problem={problem} />}
         <label class="checkbox">
           <input type="checkbox" checked={keepSignedIn} onChange={(e) => setKeepSignedIn(e.currentTarget.checked)} />
@@ -138,33 +179,35 @@ export function Options() {
           )}
         </div>
       </form>
-      {/* Automation and workspaces without sign-in: a token, as before. */}
-      <details class="api-token" open={tokenOpen} onToggle={(e) => setTokenOpen(e.currentTarget.open)}>
-        <summary>{t('useApiToken')}</summary>
-        <form onSubmit={onSaveToken} noValidate>
-          <label for="api-token">{t('apiTokenLabel')}</label>
-          <input
-            id="api-token"
-            type="password"
-            autoComplete="off"
-            spellcheck={false}
-            ref={tokenField}
-            value={token}
-            aria-invalid={problem === 'token-empty'}
-            aria-describedby={problem === 'token-empty' ? 'form-problem token-help' : 'token-help'}
-            onInput={(e) => setToken(e.currentTarget.value)}
-          />
-          {problem === 'token-empty' && <FieldProblem problem={problem} />}
-          <p id="token-help" class="detail">
-            {t('apiTokenHelp')}
-          </p>
-          <div class="actions">
-            <button type="submit" disabled={signingIn || state?.profile?.status === 'checking'}>
-              {t('saveAndCheck')}
-            </button>
-          </div>
-        </form>
-      </details>
+      {/* Automation and workspaces without sign-in: a token, as before (unless the organization rules it out). */}
+      {tokensAllowed && (
+        <details class="api-token" open={tokenOpen} onToggle={(e) => setTokenOpen(e.currentTarget.open)}>
+          <summary>{t('useApiToken')}</summary>
+          <form onSubmit={onSaveToken} noValidate>
+            <label for="api-token">{t('apiTokenLabel')}</label>
+            <input
+              id="api-token"
+              type="password"
+              autoComplete="off"
+              spellcheck={false}
+              ref={tokenField}
+              value={token}
+              aria-invalid={problem === 'token-empty'}
+              aria-describedby={problem === 'token-empty' ? 'form-problem token-help' : 'token-help'}
+              onInput={(e) => setToken(e.currentTarget.value)}
+            />
+            {problem === 'token-empty' && <FieldProblem problem={problem} />}
+            <p id="token-help" class="detail">
+              {t('apiTokenHelp')}
+            </p>
+            <div class="actions">
+              <button type="submit" disabled={signingIn || state?.profile?.status === 'checking'}>
+                {t('saveAndCheck')}
+              </button>
+            </div>
+          </form>
+        </details>
+      )}
       {problem === 'permission-refused' && <FieldProblem problem={problem} />}
       <section aria-live="polite" data-testid="profile-status">
         {signedOut && !state?.settings && <p class="muted">{t('signedOut')}</p>}
@@ -181,7 +224,12 @@ export function Options() {
           />
         )}
       </section>
-      {state?.settings && <HealthInterval minutes={state.settings.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES} />}
+      {state?.settings && (
+        <HealthInterval
+          minutes={policy?.healthCheckMinutes ?? state.settings.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES}
+          managed={policy?.healthCheckMinutes !== undefined}
+        />
+      )}
     </main>
   );
 }
@@ -223,7 +271,7 @@ function ProfileStatus({ settings, profile, onSignOut }: { settings: Settings; p
   );
 }
 
-function HealthInterval({ minutes }: { minutes: number }) {
+function HealthInterval({ minutes, managed }: { minutes: number; managed: boolean }) {
   const [value, setValue] = useState(String(minutes));
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const onSubmit = async (event: Event) => {
@@ -250,12 +298,19 @@ function HealthInterval({ minutes }: { minutes: number }) {
           inputMode="numeric"
           min={MIN_HEALTH_CHECK_MINUTES}
           max={MAX_HEALTH_CHECK_MINUTES}
-          value={value}
+          value={managed ? String(minutes) : value}
+          disabled={managed}
           aria-invalid={message?.ok === false}
+          aria-describedby={managed ? 'interval-managed' : undefined}
           onInput={(e) => setValue(e.currentTarget.value)}
         />
-        <button type="submit">{t('healthIntervalSave')}</button>
+        {!managed && <button type="submit">{t('healthIntervalSave')}</button>}
       </div>
+      {managed && (
+        <p id="interval-managed" class="detail">
+          {t('managedSetting')}
+        </p>
+      )}
       <p role="status" class={message ? `notice ${message.ok ? 'ok' : 'bad'}` : ''}>
         {message?.text}
       </p>

@@ -30,5 +30,6 @@ export const APP_ERROR_CODES = [
   'sign-in-declined',
   'sign-in-failed',
   'signed-out',
+  'managed',
   'unknown',
 ] as const;

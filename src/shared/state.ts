@@ -81,12 +81,29 @@ export type RunningFlow = Extract<FlowState, { phase: 'starting' | 'authorizing'
 export const isFlowRunning = (flow: FlowState): flow is RunningFlow =>
   flow.phase === 'starting' || flow.phase === 'authorizing' || flow.phase === 'completing';
 
+/**
+ * What the organization's policy sets (`storage.managed`, read by the worker: shared/policy.ts).
+ * Absent when nothing is managed; each field only when the policy says so.
+ */
+export interface Policy {
+  /** Preset workspaces, their URLs normalized, in the policy's order. */
+  workspaces: Array<{ url: string; name?: string }>;
+  /** Only the preset workspaces may be used. */
+  allowOtherWorkspaces?: false;
+  /** Only sign-in with the workspace; no API tokens. */
+  allowApiTokens?: false;
+  healthCheckMinutes?: number;
+  notifications?: false;
+}
+
 /** A sign-in with the workspace in progress, or why the last one failed (a success shows as the profile). */
 export type SignInState = { status: 'running'; startedAt: number } | { status: 'failed'; error: AppError };
 
 export interface StoredState {
   settings?: Settings;
   signIn?: SignInState;
+  /** The organization's policy as last read (absent: nothing managed). */
+  policy?: Policy;
   profile?: ProfileState;
   flow?: FlowState;
   health?: HealthState;
@@ -97,6 +114,13 @@ export interface StoredState {
 }
 
 /** The keys of `StoredState`; beside them `schemaVersion` says which shape they are in (stored-state.ts). */
-export const STORAGE_KEYS = ['settings', 'signIn', 'profile', 'flow', 'health', 'operation', 'notified'] as const satisfies ReadonlyArray<
-  keyof StoredState
->;
+export const STORAGE_KEYS = [
+  'settings',
+  'signIn',
+  'policy',
+  'profile',
+  'flow',
+  'health',
+  'operation',
+  'notified',
+] as const satisfies ReadonlyArray<keyof StoredState>;

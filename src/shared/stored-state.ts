@@ -16,6 +16,7 @@ import {
   type OperationState,
   type PendingCompletion,
   type ProfileState,
+  type Policy,
   type Settings,
   type SignInState,
   type StoredState,
@@ -55,6 +56,16 @@ const SignInSchema = shaped<SignInState>()(
     v.object({ status: v.literal('running'), startedAt: v.number() }),
     v.object({ status: v.literal('failed'), error: AppErrorSchema }),
   ]),
+);
+
+const PolicySchema = shaped<Policy>()(
+  v.object({
+    workspaces: v.array(v.object({ url: v.string(), name: v.exactOptional(v.string()) })),
+    allowOtherWorkspaces: v.exactOptional(v.literal(false)),
+    allowApiTokens: v.exactOptional(v.literal(false)),
+    healthCheckMinutes: v.exactOptional(v.number()),
+    notifications: v.exactOptional(v.literal(false)),
+  }),
 );
 
 const ProfileSchema = shaped<ProfileState>()(
@@ -120,6 +131,7 @@ type StoredKey = (typeof STORAGE_KEYS)[number];
 const KEY_SCHEMAS: { [K in StoredKey]: v.GenericSchema<unknown, NonNullable<StoredState[K]>> } = {
   settings: SettingsSchema,
   signIn: SignInSchema,
+  policy: PolicySchema,
   profile: ProfileSchema,
   flow: FlowSchema,
   health: HealthSchema,
@@ -191,6 +203,8 @@ export type StateEvent = 'workspace-change' | 'sign-out';
 export const LIFETIMES: Readonly<Record<StoredKey, readonly StateEvent[]>> = {
   settings: ['sign-out'],
   signIn: ['workspace-change', 'sign-out'],
+  // The organization's, not the workspace's: read again whenever it changes.
+  policy: [],
   profile: ['workspace-change', 'sign-out'],
   // A running flow belongs to the workspace it started with and finishes there; sign-out cancels it.
   flow: ['sign-out'],

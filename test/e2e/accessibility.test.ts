@@ -110,6 +110,7 @@ describe('accessibility (Chromium)', () => {
       'options-sign-in-declined',
       'options-sign-in-ended',
       'options-api-token',
+      'options-managed',
       'popup-sign-in-ended',
     ]) {
       const scene = scenes('en').find((candidate) => candidate.name === name)!;

@@ -21,6 +21,9 @@ import {
   startWorld,
   textOf,
   waitForText,
+  signInOnWorkspace,
+  waitForSignInWindow,
+  workspacePage,
   type World,
 } from './support';
 
@@ -30,35 +33,6 @@ async function storedEverything(page: Page): Promise<{ local: Record<string, unk
     const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage;
     return { local: await storage.local.get(null), session: await storage.session.get(null) };
   });
-}
-
-/**
- * The browser's sign-in window once it shows the workspace page with `selector`. Found afresh each
- * time: between two pages the workspace may pass through others (a sign-out of the previous
- * account posts a form), and the browser may move the window to another renderer on the way.
- */
-async function workspacePage(world: World, selector: string): Promise<Page> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    for (const target of world.browser.targets()) {
-      if (!target.url().startsWith(`${world.server.url}/sign-in/`)) continue;
-      const page = await target.asPage().catch(() => null);
-      if (page && (await page.$(selector).catch(() => null))) return page;
-    }
-    if (Date.now() > deadline) throw new Error(`no sign-in window shows ${selector}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** The sign-in window, just opened. */
-const waitForSignInWindow = (world: World) => workspacePage(world, 'h1');
-
-/** Signs in on the workspace's page, and allows the extension (first time) when asked. */
-async function signInOnWorkspace(world: World, window: Page, email = 'ana@acme.test'): Promise<void> {
-  await window.locator('#email').fill(email);
-  await window.locator('#password').fill(DEMO_PASSWORD);
-  await window.locator('button[type=submit]').click();
-  await (await workspacePage(world, 'button[value=allow]')).locator('button[value=allow]').click();
 }
 
 /** The options page: the workspace URL, "keep me signed in" as asked, then Sign in. */

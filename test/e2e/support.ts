@@ -11,7 +11,7 @@ import { launchChromiumWithExtension, type LaunchedChromium } from '../../script
 import { launchFirefoxWithExtension } from '../../scripts/launch-firefox';
 import { followLink, gotoLoopback, locationOf } from '../../scripts/page-navigation';
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/dev/reference-server';
-import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
+import { DEMO_ADMIN_TOKEN, DEMO_PASSWORD } from '../../server/src/model';
 import { testDatabase } from '../support/pglite-template';
 
 export { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from '../../server/src/model';
@@ -427,4 +427,33 @@ export async function stripeAccountControl(
 ): Promise<void> {
   const response = await fetch(`${world.server.emulator!.url}/__emulator/accounts/${accountId}/${action}`, { method: 'POST' });
   if (!response.ok) throw new Error(`emulator control failed: ${response.status}`);
+}
+
+/**
+ * The browser's sign-in window once it shows the workspace page with `selector`. Found afresh each
+ * time: between two pages the workspace may pass through others (a sign-out of the previous
+ * account posts a form), and the browser may move the window to another renderer on the way.
+ */
+export async function workspacePage(world: World, selector: string): Promise<Page> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    for (const target of world.browser.targets()) {
+      if (!target.url().startsWith(`${world.server.url}/sign-in/`)) continue;
+      const page = await target.asPage().catch(() => null);
+      if (page && (await page.$(selector).catch(() => null))) return page;
+    }
+    if (Date.now() > deadline) throw new Error(`no sign-in window shows ${selector}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The sign-in window, just opened. */
+export const waitForSignInWindow = (world: World) => workspacePage(world, 'h1');
+
+/** Signs in on the workspace's page, and allows the extension (first time) when asked. */
+export async function signInOnWorkspace(world: World, window: Page, email = 'ana@acme.test'): Promise<void> {
+  await window.locator('#email').fill(email);
+  await window.locator('#password').fill(DEMO_PASSWORD);
+  await window.locator('button[type=submit]').click();
+  await (await workspacePage(world, 'button[value=allow]')).locator('button[value=allow]').click();
 }
