@@ -8,7 +8,7 @@ import { appError, type AppError } from '../shared/errors';
 import { IDLE, type Settings } from '../shared/state';
 import { workspaceAllowed } from '../shared/policy';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
-import { revokeSignIn, signInAt, storeAccess } from './sign-in';
+import { revocationOf, signInAt, storeAccess } from './sign-in';
 import { clearSessionSecrets, clearState, clearStateFor, readState, writeState } from './storage';
 import { currentWorkspaceClient } from './workspace';
 
@@ -36,11 +36,13 @@ export function createAccount(deps: AccountDeps): Account {
   let signingIn = false;
 
   async function checkProfile(): Promise<CommandReply> {
+    const { settings, profile } = await readState();
+    // A sign-in the workspace ended says so itself (and keeps the list): nothing to check until
+    // the admin signs in again.
+    if (settings?.credential === 'sign-in' && settings.token === '' && profile?.status === 'failed') return failure(profile.error);
     await writeState({ profile: { status: 'checking' } });
     const client = await currentWorkspaceClient();
     if (!client.ok) {
-      // A sign-in that ended has already said so (and keeps the list); nothing to add.
-      if (client.error.code === 'not-configured' && (await readState()).profile?.status === 'failed') return failure(client.error);
       await writeState({ profile: { status: 'failed', error: client.error, checkedAt: Date.now() } });
       return failure(client.error);
     }
@@ -74,10 +76,11 @@ export function createAccount(deps: AccountDeps): Account {
     return reply;
   }
 
-  /** Best effort: the workspace forgets a sign-in the extension no longer holds. */
-  async function revokeHeld(settings: Settings | undefined): Promise<void> {
-    if (settings?.credential === 'sign-in' && settings.token !== '') await revokeSignIn(settings.workspaceUrl, settings.token);
-  }
+  /** Best effort: how the workspace is told to forget a sign-in the extension is letting go of. */
+  const revocationOfHeld = (settings: Settings | undefined): Promise<() => Promise<unknown>> =>
+    settings?.credential === 'sign-in' && settings.token !== ''
+      ? revocationOf(settings.workspaceUrl, settings.token)
+      : Promise.resolve(() => Promise.resolve());
 
   return {
     checkProfile,
@@ -112,7 +115,8 @@ export function createAccount(deps: AccountDeps): Account {
       const { settings, policy } = await readState();
       if (policy?.allowApiTokens === false) return failure(appError('managed', 'API tokens not allowed'));
       if (!workspaceAllowed(policy, url.value.href)) return failure(appError('managed', 'workspace not preset'));
-      await revokeHeld(settings);
+      // The sign-in this token replaces is revoked on the way (a slow workspace does not hold up the save).
+      void revocationOfHeld(settings).then((revoke) => revoke());
       return adopt(url.value, { token: token.trim(), credential: 'api-token', keepSignedIn });
     },
 
@@ -124,10 +128,12 @@ export function createAccount(deps: AccountDeps): Account {
     async signOut() {
       await deps.stopFlow();
       const { settings } = await readState();
-      await revokeHeld(settings);
+      const revoke = await revocationOfHeld(settings);
+      // Forgotten at once; then the workspace is told, which a slow one cannot hold up.
       await clearStateFor('sign-out');
       await clearSessionSecrets();
       await deps.showBadge([]);
+      await revoke();
       return { ok: true };
     },
 

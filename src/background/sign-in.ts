@@ -9,7 +9,15 @@ import browser from './browser';
 import { appError, type AppError } from '../shared/errors';
 import { err, ok, type Result } from '../shared/result';
 import { parseWorkspaceUrl } from '../shared/workspace-url';
-import { discover, refresh, revoke, signIn, type AccessGrant, type Tokens } from '../shared/workspace-sign-in';
+import {
+  discover,
+  refresh,
+  revoke,
+  signIn,
+  type AccessGrant,
+  type AuthorizationServerInfo,
+  type Tokens,
+} from '../shared/workspace-sign-in';
 import { ACCESS_KEY, readState, writeState } from './storage';
 
 /** The path of `identity.getRedirectURL` the workspace sends the browser back to. */
@@ -87,7 +95,7 @@ async function renewNow(workspaceUrl: string): Promise<Result<string, AppError>>
 }
 
 /** The endpoints from the last token answer, or discovered again (after a browser restart). */
-async function authorizationServer(workspaceUrl: string) {
+async function authorizationServer(workspaceUrl: string): Promise<Result<AuthorizationServerInfo, AppError>> {
   const access = await storedAccess(workspaceUrl);
   if (access) return ok(access.server);
   const url = parseWorkspaceUrl(workspaceUrl);
@@ -105,8 +113,12 @@ async function endSignIn(error: AppError): Promise<void> {
   if (settings) await writeState({ settings: { ...settings, token: '' }, profile: { status: 'failed', error, checkedAt: Date.now() } });
 }
 
-/** Sign-out at the workspace: the refresh token revoked (its grant, access tokens included, goes with it). */
-export async function revokeSignIn(workspaceUrl: string, refreshToken: string): Promise<Result<void, AppError>> {
+/**
+ * Sign-out at the workspace: where to revoke is found now (while the extension still knows it),
+ * the revocation itself (RFC 7009: the refresh token, and its grant with every access token) is
+ * returned to be run once the extension has forgotten the workspace.
+ */
+export async function revocationOf(workspaceUrl: string, refreshToken: string): Promise<() => Promise<unknown>> {
   const server = await authorizationServer(workspaceUrl);
-  return server.ok ? revoke(server.value, refreshToken, protocol) : server;
+  return () => (server.ok ? revoke(server.value, refreshToken, protocol) : Promise.resolve());
 }

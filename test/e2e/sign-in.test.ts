@@ -163,10 +163,17 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     await options.locator('button ::-p-text(Sign out)').click();
     await waitForText(options, 'Signed out: nothing of that workspace is kept in the extension.');
     // The workspace saw the revocation: the grant and all its tokens are gone there.
-    const left = await world.server.db.query<{ model: string }>(
-      `SELECT model FROM oauth_records WHERE model IN ('RefreshToken', 'AccessToken', 'Grant')`,
-    );
-    expect(left).toEqual([]);
+    await expect
+      .poll(
+        () =>
+          world.server.db.query<{ model: string }>(
+            `SELECT model FROM oauth_records WHERE model IN ('RefreshToken', 'AccessToken', 'Grant')`,
+          ),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual([]);
     expect((await requestLog(world)).some((entry) => entry.path === '/token/revocation' && entry.status === 200)).toBe(true);
     // Nothing of that workspace in either store: no URL, token, profile or list.
     const { local, session } = await storedEverything(options);
