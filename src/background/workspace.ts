@@ -22,17 +22,28 @@ export async function workspaceClient(settings: Settings | undefined): Promise<W
   const granted = await browser.permissions.contains({ origins: [originPattern(url.value)] });
   if (!granted) return err(appError('permission-denied'));
   const signedIn = settings.credential === 'sign-in';
+  const timeoutMs = __TEST_HOOKS__ ? await testClientTimeout() : undefined;
   const token = signedIn ? await accessToken(settings.workspaceUrl) : ok(settings.token);
   if (!token.ok) return token;
   return ok(
     createWorkspaceApi({
       baseUrl: url.value.href,
       token: token.value,
+      ...(timeoutMs ? { timeoutMs } : {}),
       ...(signedIn ? { renewToken: (refused: string) => renewAfterRefusal(settings.workspaceUrl, refused) } : {}),
       language: browser.i18n.getMessage('localeCode'),
       onFailure: followProfile,
     }),
   );
+}
+
+/**
+ * A test seam (test builds only): the end-to-end tests of a slow workspace shorten the client's
+ * timeout (`testClientTimeoutMs` in `storage.session`) rather than wait out the real 15 s.
+ */
+async function testClientTimeout(): Promise<number | undefined> {
+  const { testClientTimeoutMs } = await browser.storage.session.get('testClientTimeoutMs');
+  return typeof testClientTimeoutMs === 'number' ? testClientTimeoutMs : undefined;
 }
 
 /** The client for the settings stored now. */

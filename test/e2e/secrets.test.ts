@@ -53,7 +53,7 @@ describe('secrets', () => {
   });
 
   it('test seams and benchmark marks are in the development build only', async () => {
-    const hooks = ['health-check-now', 'wc:integrations-complete', 'wc:state-loaded'];
+    const hooks = ['health-check-now', 'testClientTimeoutMs', 'wc:integrations-complete', 'wc:state-loaded'];
     const found = async (dir: string) => {
       const texts = await Promise.all((await filesUnder(dir)).filter((f) => f.endsWith('.js')).map((f) => readFile(f, 'utf8')));
       return hooks.filter((hook) => texts.some((text) => text.includes(hook)));

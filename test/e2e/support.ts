@@ -305,6 +305,18 @@ export async function serviceWorker(world: World): Promise<WebWorker> {
   return (await target.worker())!;
 }
 
+/**
+ * The extension's workspace client gives up after `ms` instead of 15 s (a test-build seam), so that
+ * a test of a slow workspace need not wait out the real timeout.
+ */
+export async function shortenClientTimeout(page: Page, ms: number): Promise<void> {
+  await page.evaluate(
+    (timeout) =>
+      ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.session.set({ testClientTimeoutMs: timeout }),
+    ms,
+  );
+}
+
 /** Fires the health-check alarm now, as the browser would when its period comes round. */
 export async function fireHealthAlarm(world: World): Promise<void> {
   const probe = await extensionProbe(world);
