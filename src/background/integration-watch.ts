@@ -6,7 +6,7 @@ import browser from './browser';
 import { accountLabel, statusLabel, translator } from '../shared/translate';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
-import type { AppErrorCode } from '../shared/errors';
+import { appError, type AppErrorCode } from '../shared/errors';
 import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
 
 /** No list yet: what a failed first check is written over. */
@@ -36,13 +36,21 @@ export function checkHealth(): Promise<void> {
 }
 
 async function runHealthCheck(): Promise<void> {
-  const { settings, health } = await readState();
+  const { settings, health, profile } = await readState();
   const client = await workspaceClient(settings);
   const answer = client.ok ? await client.value.listIntegrations(health?.etag ?? null) : client;
   if (!answer.ok) {
     // Signed out or not set up: nothing to check, and the profile says why. Anything else (the
     // workspace unreachable, even while renewing a sign-in) is a failed check, shown on the list.
-    if (NOT_A_CHECK.has(answer.error.code)) return;
+    if (NOT_A_CHECK.has(answer.error.code)) {
+      // The browser restarted and the admin chose not to stay signed in: the token went with the
+      // session, so the profile must stop saying "Signed in as" (the list stays as last known).
+      if (settings?.token === '' && profile?.status === 'ready') {
+        const error = appError(settings.credential === 'sign-in' ? 'signed-out' : 'not-configured');
+        await writeState({ profile: { status: 'failed', error, checkedAt: Date.now() } });
+      }
+      return;
+    }
     if (health?.error?.code !== answer.error.code) {
       await writeState({ health: { ...(health ?? EMPTY_HEALTH), error: answer.error } });
     }

@@ -203,6 +203,14 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     expect(local.settings).toMatchObject({ credential: 'sign-in', keepSignedIn: false, token: '' });
     expect(JSON.stringify(local)).not.toContain(refreshToken);
     expect(JSON.stringify(local)).not.toContain((session.access as { token: string }).token);
+
+    // The browser restarts: the session store is emptied. The popup no longer says "Signed in as"
+    // and offers to sign in again, the list kept.
+    await options.evaluate(() => ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.session.clear());
+    const popup = await openPopup(world);
+    await fireHealthAlarm(world);
+    await waitForText(popup, 'Your sign-in to the workspace has ended');
+    expect(await popup.$('button ::-p-text(Sign in again)')).not.toBeNull();
   });
 
   it('"Use another account" signs in as someone else; closing the window or Cancel at consent says so', async () => {
