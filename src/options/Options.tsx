@@ -48,6 +48,8 @@ export function Options() {
   const tokenField = useRef<HTMLInputElement>(null);
   const urlProblem = problem?.startsWith('url-') ?? false;
   const signingIn = state?.signIn?.status === 'running';
+  // Either way in waits while a sign-in or a check is under way.
+  const busy = signingIn || state?.profile?.status === 'checking';
   const policy = state?.policy;
   // The organization's policy may preset workspaces, keep admins to them, and rule out API tokens.
   const presets = policy?.workspaces ?? [];
@@ -165,7 +167,7 @@ export function Options() {
         </label>
         <p class="detail">{t('keepSignedInHelp')}</p>
         <div class="actions">
-          <button class="primary" type="submit" disabled={signingIn || state?.profile?.status === 'checking'}>
+          <button class="primary" type="submit" disabled={busy}>
             {t('signIn')}
           </button>
         </div>
@@ -201,7 +203,7 @@ export function Options() {
               {t('apiTokenHelp')}
             </p>
             <div class="actions">
-              <button type="submit" disabled={signingIn || state?.profile?.status === 'checking'}>
+              <button type="submit" disabled={busy}>
                 {t('saveAndCheck')}
               </button>
             </div>

@@ -10,6 +10,7 @@ import type { StripeMode } from './schemas';
 import { nextRetryDelay } from './retry';
 import { type FlowBase, type FlowKind, type FlowState, type PendingCompletion } from './state';
 import type { WorkspaceApi } from './workspace-api';
+import { closedByAdmin } from './web-auth-flow';
 
 export interface FlowDeps {
   api: WorkspaceApi;
@@ -202,7 +203,7 @@ export async function finishCompletion(
  */
 export function classifyWebAuthFlowError(cause: unknown): AppError {
   const message = cause instanceof Error ? cause.message : String(cause);
-  if (/did not approve|cancell?ed or denied/i.test(message)) return appError('window-closed', message);
+  if (closedByAdmin(message)) return appError('window-closed', message);
   if (/could not be loaded/i.test(message)) return appError('stripe-error', message);
   return appError('unknown', message);
 }

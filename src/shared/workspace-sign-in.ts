@@ -8,6 +8,7 @@
 import * as oauth from 'oauth4webapi';
 import { appError, type AppError } from './errors';
 import { err, ok, type Result } from './result';
+import { closedByAdmin } from './web-auth-flow';
 
 /** The extension as the workspace knows it: a public client, the same in every workspace. */
 export const EXTENSION_CLIENT_ID = 'workspace-connect-extension';
@@ -114,8 +115,7 @@ export async function signIn(workspaceUrl: URL, deps: SignInDeps): Promise<Resul
     answer = new URL(await deps.launchWebAuthFlow(authorize.href));
   } catch (cause) {
     const message = describe(cause);
-    // Chromium: "The user did not approve access."; Firefox: "User cancelled or denied access."
-    return err(appError(/did not approve|cancell?ed or denied/i.test(message) ? 'sign-in-cancelled' : 'sign-in-failed', message));
+    return err(appError(closedByAdmin(message) ? 'sign-in-cancelled' : 'sign-in-failed', message));
   }
   try {
     const params = oauth.validateAuthResponse(server, client, answer, state);
