@@ -7,12 +7,16 @@
 import type { Page } from 'puppeteer-core';
 import { DEMO_ADMIN_TOKEN } from '../server/src/model';
 import { describeProblem, type Language, type ProblemCode } from '../server/src/reasons';
-import type { StoredState } from '../src/shared/state';
+import { workspaceKey, type StoredState, type WorkspaceState } from '../src/shared/state';
+import { migrate, SCHEMA_VERSION } from '../src/shared/stored-state';
 
 export interface Scene {
   name: string;
   page: 'popup' | 'options';
+  /** The shown workspace's state and the extension's, in one object (as one workspace's release wrote it). */
   state(workspaceUrl: string): Partial<StoredState> | Record<string, unknown>;
+  /** Other workspaces the admin added, behind the shown one. */
+  others?: WorkspaceState[];
   /** What the workspace answers to the list while the scene is shown. */
   list?: unknown[];
   /** Or: the list fails with this HTTP status while the scene is shown. */
@@ -97,6 +101,18 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
   };
 
+  // An agency's other clients: Beta with a break to see to, Gamma renamed by the admin.
+  const otherWorkspace = (host: string, name: string, list: unknown[], extra: Record<string, unknown> = {}): WorkspaceState =>
+    ({
+      settings: { workspaceUrl: `https://${host}/`, token: 'scene-token', credential: 'api-token', addedAt: now, ...extra },
+      profile: { status: 'ready', me: { ...ana, workspace: { id: `ws_${host}`, name }, role: 'admin' }, checkedAt: now },
+      health: health(list),
+    }) as WorkspaceState;
+  const agencyWorkspaces = [
+    otherWorkspace('beta-analytics.example', 'Beta Analytics', [everyState[1], acme]),
+    otherWorkspace('gamma.example', 'Gamma Insights', [acme], { name: 'Gamma (client since 2024)' }),
+  ];
+
   /** The popup of an admin whose workspace lists `list`, while a flow is in this phase. */
   const flowScene = (name: string, flow: Record<string, unknown>, list: unknown[], act?: Scene['act']): Scene => ({
     name,
@@ -112,6 +128,14 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     { name: 'popup-bad-token', page: 'popup', state: (url) => ({ settings: tokenSettings(url), profile: badToken, health: health([]) }) },
     // The workspace ended the sign-in: the list as last known, and the way back in.
     { name: 'popup-sign-in-ended', page: 'popup', state: (url) => ({ ...signInEnded(url), health: health(everyState.slice(2, 4)) }) },
+    // Several workspaces: the switcher names each, with what needs attention there.
+    {
+      name: 'popup-workspaces',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health([acme]) }),
+      others: agencyWorkspaces,
+      list: [acme],
+    },
     {
       name: 'popup-non-admin',
       page: 'popup',
@@ -180,6 +204,12 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
     },
     { name: 'options-empty', page: 'options', state: () => ({}) },
     { name: 'options-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: admin }) },
+    {
+      name: 'options-workspaces',
+      page: 'options',
+      state: (url) => ({ settings: settings(url), profile: admin }),
+      others: agencyWorkspaces,
+    },
     { name: 'options-non-admin', page: 'options', state: (url) => ({ settings: settings(url), profile: standard }) },
     { name: 'options-api-token', page: 'options', state: (url) => ({ settings: tokenSettings(url), profile: admin }) },
     { name: 'options-bad-token', page: 'options', state: (url) => ({ settings: tokenSettings(url), profile: badToken }), act: openDetails },
@@ -232,10 +262,19 @@ export async function stageScene(page: Page, workspaceUrl: string, scene: Scene)
       body: JSON.stringify({ method: 'GET', path: '^/api/v1/integrations$', kind: 'respond', times: 1000, ...answer }),
     });
   }
-  const state = scene.state(workspaceUrl);
+  const state = scene.state(workspaceUrl) as Record<string, unknown>;
   const settings = state.settings as { credential?: string; workspaceUrl?: string } | undefined;
+  // Laid out as the worker keeps it: the one-workspace shape goes through the migration the
+  // worker runs (a sign-in's message then names its workspace), the other workspaces beside it.
+  const { state: laidOut } = migrate({ ...state, schemaVersion: 2 });
+  const stored: Record<string, unknown> = { ...laidOut, schemaVersion: SCHEMA_VERSION };
+  if (state.signIn) stored.signIn = { workspaceUrl: settings?.workspaceUrl ?? `${workspaceUrl}/`, ...state.signIn };
+  for (const other of scene.others ?? []) {
+    for (const [key, value] of Object.entries(other)) stored[workspaceKey(key, other.settings.workspaceUrl)] = value;
+  }
   const signedIn = settings?.credential === 'sign-in';
   // A signed-in scene's access token outlasts the scene: the worker has nothing to renew.
+  const accessKey = workspaceKey('access', settings?.workspaceUrl ?? '');
   const access = {
     workspaceUrl: settings?.workspaceUrl,
     token: 'scene-access-token',
@@ -250,7 +289,7 @@ export async function stageScene(page: Page, workspaceUrl: string, scene: Scene)
       await storage.local.clear();
       await storage.local.set(state);
     },
-    state,
-    signedIn ? { access } : {},
+    stored,
+    signedIn ? { [accessKey]: access } : {},
   );
 }

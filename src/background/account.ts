@@ -1,6 +1,7 @@
 /**
- * The admin's account with the workspace: signing in (with the workspace's sign-in page, or an
- * API token), who they are (the profile), signing out, and how often integrations are checked.
+ * The admin's workspaces and their accounts: signing in to one (with the workspace's sign-in page,
+ * or an API token), which adds it; who they are there (the profile); switching, renaming, signing
+ * out (which forgets the workspace); and how often integrations are checked.
  */
 import browser from './browser';
 import type { CommandReply } from '../shared/commands';
@@ -9,22 +10,26 @@ import { IDLE, type Settings } from '../shared/state';
 import { workspaceAllowed } from '../shared/policy';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
 import { revocationOf, signInAt, storeAccess } from './sign-in';
-import { clearSessionSecrets, clearState, clearStateFor, readState, writeState } from './storage';
-import { currentWorkspaceClient } from './workspace';
+import { clearState, forgetWorkspace, readState, readWorkspace, writeState, writeWorkspace } from './storage';
+import { workspaceClient } from './workspace';
 
 export interface AccountDeps {
   isFlowRunning: () => boolean;
   stopFlow: () => Promise<void>;
   checkHealth: () => Promise<void>;
-  showBadge: (integrations: []) => Promise<void>;
-  scheduleHealthChecks: (minutes: number) => Promise<void>;
+  showBadge: () => Promise<void>;
+  scheduleHealthChecks: () => Promise<void>;
 }
 
 export interface Account {
+  /** Who the admin is in the active workspace. */
   checkProfile: () => Promise<CommandReply>;
   signIn: (workspaceUrl: string, keepSignedIn: boolean) => Promise<CommandReply>;
   saveSettings: (workspaceUrl: string, token: string, keepSignedIn: boolean) => Promise<CommandReply>;
-  signOut: () => Promise<CommandReply>;
+  /** Signs out of a workspace (the active one when none is named) and forgets it. */
+  signOut: (workspaceUrl?: string) => Promise<CommandReply>;
+  switchTo: (workspaceUrl: string) => Promise<CommandReply>;
+  rename: (workspaceUrl: string, name: string) => Promise<CommandReply>;
   /** A sign-in the worker was stopped in the middle of is reported, not left "running". */
   recoverSignIn: () => Promise<void>;
   setHealthInterval: (minutes: number) => Promise<CommandReply>;
@@ -35,19 +40,19 @@ const failure = (error: AppError): CommandReply => ({ ok: false, error });
 export function createAccount(deps: AccountDeps): Account {
   let signingIn = false;
 
-  async function checkProfile(): Promise<CommandReply> {
-    const { settings, profile } = await readState();
+  async function checkProfileOf(workspaceUrl: string): Promise<CommandReply> {
+    const workspace = await readWorkspace(workspaceUrl);
+    if (!workspace) return failure(appError('not-configured'));
+    const { settings, profile } = workspace;
     // A sign-in the workspace ended says so itself (and keeps the list): nothing to check until
     // the admin signs in again.
-    if (settings?.credential === 'sign-in' && settings.token === '' && profile?.status === 'failed') return failure(profile.error);
-    await writeState({ profile: { status: 'checking' } });
-    const client = await currentWorkspaceClient();
-    if (!client.ok) {
-      await writeState({ profile: { status: 'failed', error: client.error, checkedAt: Date.now() } });
-      return failure(client.error);
-    }
-    const me = await client.value.getMe();
-    await writeState({
+    if (settings.credential === 'sign-in' && settings.token === '' && profile?.status === 'failed') return failure(profile.error);
+    await writeWorkspace(workspaceUrl, { profile: { status: 'checking' } });
+    const client = await workspaceClient(settings);
+    const me = client.ok ? await client.value.getMe() : client;
+    // Forgotten meanwhile (signed out while the answer was on its way): nothing is written back.
+    if (!(await readWorkspace(workspaceUrl))) return failure(appError('not-configured'));
+    await writeWorkspace(workspaceUrl, {
       profile: me.ok
         ? { status: 'ready', me: me.value, checkedAt: Date.now() }
         : { status: 'failed', error: me.error, checkedAt: Date.now() },
@@ -55,23 +60,26 @@ export function createAccount(deps: AccountDeps): Account {
     return me.ok ? { ok: true } : failure(me.error);
   }
 
-  /** The extension now acts with this credential: another workspace's state goes, the new one is checked. */
+  /** The flow belongs to the active workspace: no other becomes active until it is over. */
+  async function mayActivate(workspaceUrl: string): Promise<boolean> {
+    return !deps.isFlowRunning() || (await readState()).activeWorkspace === workspaceUrl;
+  }
+
+  /** The extension now acts with this credential in this workspace: added if new, and active. */
   async function adopt(url: URL, credential: Pick<Settings, 'token' | 'credential' | 'keepSignedIn'>): Promise<CommandReply> {
-    const { settings } = await readState();
-    const sameWorkspace = settings?.workspaceUrl === url.href;
-    // Another workspace's integrations, profile and notices must not linger (see LIFETIMES).
-    if (!sameWorkspace) await clearStateFor('workspace-change');
-    await writeState({
+    const workspaceUrl = url.href;
+    const known = (await readWorkspace(workspaceUrl))?.settings;
+    await writeWorkspace(workspaceUrl, {
       settings: {
-        ...(settings?.healthCheckMinutes ? { healthCheckMinutes: settings.healthCheckMinutes } : {}),
-        workspaceUrl: url.href,
+        ...(known?.name ? { name: known.name } : {}),
+        addedAt: known?.addedAt ?? Date.now(),
+        workspaceUrl,
         ...credential,
       },
-      // A running flow's progress stays: it belongs to the workspace it started with.
-      ...(deps.isFlowRunning() ? {} : { flow: IDLE }),
     });
-    if (!sameWorkspace) await deps.showBadge([]);
-    const reply = await checkProfile();
+    // A running flow's progress stays: it belongs to the workspace it started with (this one).
+    await writeState({ activeWorkspace: workspaceUrl, ...(deps.isFlowRunning() ? {} : { flow: IDLE }) });
+    const reply = await checkProfileOf(workspaceUrl);
     if (reply.ok) await deps.checkHealth();
     return reply;
   }
@@ -83,21 +91,26 @@ export function createAccount(deps: AccountDeps): Account {
       : Promise.resolve(() => Promise.resolve());
 
   return {
-    checkProfile,
+    checkProfile: async () => {
+      const { activeWorkspace } = await readState();
+      return activeWorkspace ? checkProfileOf(activeWorkspace) : failure(appError('not-configured'));
+    },
 
     async signIn(workspaceUrl, keepSignedIn) {
       const url = parseWorkspaceUrl(workspaceUrl);
       if (!url.ok) return failure(appError('not-configured', url.error));
       if (!workspaceAllowed((await readState()).policy, url.value.href)) return failure(appError('managed', 'workspace not preset'));
       if (signingIn) return failure(appError('in-progress'));
+      if (!(await mayActivate(url.value.href))) return failure(appError('flow-running'));
       // The page asked for the origin with the admin's click; without it nothing can be reached.
       if (!(await browser.permissions.contains({ origins: [originPattern(url.value)] }))) return failure(appError('permission-denied'));
       signingIn = true;
+      const where = { workspaceUrl: url.value.href };
       try {
-        await writeState({ signIn: { status: 'running', startedAt: Date.now() } });
+        await writeState({ signIn: { ...where, status: 'running', startedAt: Date.now() } });
         const tokens = await signInAt(url.value);
         if (!tokens.ok) {
-          await writeState({ signIn: { status: 'failed', error: tokens.error } });
+          await writeState({ signIn: { ...where, status: 'failed', error: tokens.error } });
           return failure(tokens.error);
         }
         // A sign-in it replaces is not revoked: the workspace may have issued both on one grant.
@@ -112,42 +125,74 @@ export function createAccount(deps: AccountDeps): Account {
     async saveSettings(workspaceUrl, token, keepSignedIn) {
       const url = parseWorkspaceUrl(workspaceUrl);
       if (!url.ok) return failure(appError('not-configured', url.error));
-      const { settings, policy } = await readState();
+      const { policy } = await readState();
       if (policy?.allowApiTokens === false) return failure(appError('managed', 'API tokens not allowed'));
       if (!workspaceAllowed(policy, url.value.href)) return failure(appError('managed', 'workspace not preset'));
+      if (!(await mayActivate(url.value.href))) return failure(appError('flow-running'));
       // The sign-in this token replaces is revoked on the way (a slow workspace does not hold up the save).
-      void revocationOfHeld(settings).then((revoke) => revoke());
+      void revocationOfHeld((await readWorkspace(url.value.href))?.settings).then((revoke) => revoke());
       return adopt(url.value, { token: token.trim(), credential: 'api-token', keepSignedIn });
     },
 
     /**
      * Sign out: a sign-in is revoked at the workspace, and everything the extension kept of the
-     * workspace goes (settings, tokens, profile, list; see LIFETIMES). A running flow is cancelled
-     * first.
+     * workspace goes (settings, tokens, profile, list). Signing out of the active workspace cancels
+     * its running flow first, and the next workspace, if any, becomes active.
      */
-    async signOut() {
-      await deps.stopFlow();
-      const { settings } = await readState();
-      const revoke = await revocationOfHeld(settings);
+    async signOut(workspaceUrl) {
+      const { activeWorkspace, workspaces, signIn } = await readState();
+      const target = workspaceUrl ?? activeWorkspace;
+      const workspace = workspaces.find((w) => w.settings.workspaceUrl === target);
+      if (!target || !workspace) return { ok: true };
+      const active = target === activeWorkspace;
+      if (active) await deps.stopFlow();
+      const revoke = await revocationOfHeld(workspace.settings);
       // Forgotten at once; then the workspace is told, which a slow one cannot hold up.
-      await clearStateFor('sign-out');
-      await clearSessionSecrets();
-      await deps.showBadge([]);
+      await forgetWorkspace(target);
+      if (signIn?.workspaceUrl === target && !signingIn) await clearState(['signIn']);
+      if (active) {
+        const next = workspaces.find((w) => w !== workspace)?.settings.workspaceUrl;
+        if (next) await writeState({ activeWorkspace: next, flow: IDLE });
+        else await clearState(['activeWorkspace', 'flow']);
+      }
+      await deps.showBadge();
       await revoke();
+      return { ok: true };
+    },
+
+    async switchTo(workspaceUrl) {
+      const { activeWorkspace, workspaces } = await readState();
+      if (workspaceUrl === activeWorkspace) return { ok: true };
+      if (!workspaces.some((w) => w.settings.workspaceUrl === workspaceUrl)) return failure(appError('not-configured'));
+      if (!(await mayActivate(workspaceUrl))) return failure(appError('flow-running'));
+      // The last flow's outcome was the other workspace's.
+      await writeState({ activeWorkspace: workspaceUrl, flow: IDLE });
+      await deps.checkHealth();
+      return { ok: true };
+    },
+
+    async rename(workspaceUrl, name) {
+      const settings = (await readWorkspace(workspaceUrl))?.settings;
+      if (!settings) return failure(appError('not-configured'));
+      const { name: _previous, ...rest } = settings;
+      // An empty name gives the workspace its own name back.
+      await writeWorkspace(workspaceUrl, { settings: name.trim() ? { ...rest, name: name.trim() } : rest });
+      await deps.showBadge();
       return { ok: true };
     },
 
     async recoverSignIn() {
       const { signIn } = await readState();
-      if (signIn?.status === 'running' && !signingIn) await writeState({ signIn: { status: 'failed', error: appError('interrupted') } });
+      if (signIn?.status === 'running' && !signingIn) {
+        await writeState({ signIn: { workspaceUrl: signIn.workspaceUrl, status: 'failed', error: appError('interrupted') } });
+      }
     },
 
     async setHealthInterval(minutes) {
-      const { settings, policy } = await readState();
-      if (!settings) return failure(appError('not-configured'));
+      const { policy } = await readState();
       if (policy?.healthCheckMinutes !== undefined) return failure(appError('managed', 'interval set by policy'));
-      await writeState({ settings: { ...settings, healthCheckMinutes: minutes } });
-      await deps.scheduleHealthChecks(minutes);
+      await writeState({ healthCheckMinutes: minutes });
+      await deps.scheduleHealthChecks();
       return { ok: true };
     },
   };

@@ -15,10 +15,12 @@ import {
   checkHealth,
   HEALTH_ALARM,
   HEALTH_CHECK_NOW_ALARM,
+  NOTIFICATION_CLICK_ALARM_PREFIX,
   NOTIFICATION_PREFIX,
   openIntegrationList,
   scheduleHealthChecks,
   showBadge,
+  workspaceOfNotification,
 } from './integration-watch';
 import { OUTCOME_NOTIFICATION_PREFIX } from './outcome';
 import { applyPolicy } from './policy';
@@ -54,7 +56,9 @@ function main(): void {
       'sign-in': ({ workspaceUrl, keepSignedIn }) => account.signIn(workspaceUrl, keepSignedIn ?? true),
       'save-settings': ({ workspaceUrl, token, keepSignedIn }) => account.saveSettings(workspaceUrl, token, keepSignedIn ?? true),
       'check-profile': account.checkProfile,
-      'sign-out': account.signOut,
+      'sign-out': ({ workspaceUrl }) => account.signOut(workspaceUrl),
+      'switch-workspace': ({ workspaceUrl }) => account.switchTo(workspaceUrl),
+      'rename-workspace': ({ workspaceUrl, name }) => account.rename(workspaceUrl, name),
       'set-health-interval': ({ minutes }) => account.setHealthInterval(minutes),
       'popup-opened': refresh,
       'check-health': refresh,
@@ -64,10 +68,24 @@ function main(): void {
   );
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.Runtime.MessageSender) => handle(message, sender));
 
+  /** A notification brings the admin to the list, in the workspace it is about. */
+  const onNotificationClicked = async (notificationId: string) => {
+    if (!notificationId.startsWith(NOTIFICATION_PREFIX) && !notificationId.startsWith(OUTCOME_NOTIFICATION_PREFIX)) return;
+    void browser.notifications.clear(notificationId);
+    const workspaceUrl = workspaceOfNotification(notificationId);
+    // Refused while a flow runs: the list then shows that flow, in its own workspace.
+    if (workspaceUrl) await account.switchTo(workspaceUrl);
+    await openIntegrationList();
+  };
+
   browser.alarms.onAlarm.addListener((alarm) => {
     // The periodic check; test builds also take `health-check-now`, which tests fire to run it at once.
     if (alarm.name === HEALTH_ALARM || (__TEST_HOOKS__ && alarm.name === HEALTH_CHECK_NOW_ALARM)) void checkHealth();
     if (alarm.name === RETRY_ALARM) void flows.recoverInterrupted();
+    // Test builds: headless browsers show no notification to click, so tests click one this way.
+    if (__TEST_HOOKS__ && alarm.name.startsWith(NOTIFICATION_CLICK_ALARM_PREFIX)) {
+      void onNotificationClicked(alarm.name.slice(NOTIFICATION_CLICK_ALARM_PREFIX.length));
+    }
   });
   browser.runtime.onStartup.addListener(() => void checkHealth());
   browser.runtime.onInstalled.addListener(({ reason }) => {
@@ -75,11 +93,7 @@ function main(): void {
     // First run: the admin's next step is pointing the extension at a workspace.
     if (reason === 'install') void browser.runtime.openOptionsPage();
   });
-  browser.notifications.onClicked.addListener((notificationId) => {
-    if (!notificationId.startsWith(NOTIFICATION_PREFIX) && !notificationId.startsWith(OUTCOME_NOTIFICATION_PREFIX)) return;
-    void browser.notifications.clear(notificationId);
-    void openIntegrationList();
-  });
+  browser.notifications.onClicked.addListener((notificationId) => void onNotificationClicked(notificationId));
 
   void flows.recoverInterrupted();
   void account.recoverSignIn();

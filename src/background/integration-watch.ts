@@ -1,24 +1,27 @@
 /**
- * Integration health in the toolbar: polls the workspace (ETag: an unchanged list costs a 304 and
- * no storage write), sets the badge, and notifies each break once.
+ * Integration health in the toolbar: polls every workspace added (ETag: an unchanged list costs a
+ * 304 and no storage write), sets the badge across them, and notifies each break once, naming its
+ * workspace when there are several.
  */
 import browser from './browser';
 import { accountLabel, statusLabel, translator } from '../shared/translate';
 import { badgeFor, noticesFor, notificationsDue } from '../shared/alerts';
 import type { Integration } from '../shared/schemas';
 import { appError, type AppErrorCode } from '../shared/errors';
-import { DEFAULT_HEALTH_CHECK_MINUTES, type HealthState } from '../shared/state';
+import { DEFAULT_HEALTH_CHECK_MINUTES, splitWorkspaceKey, workspaceKey, workspaceLabel, type HealthState } from '../shared/state';
+import { POPUP_PATH } from './outcome';
+import { readState, readWorkspace, writeWorkspace } from './storage';
+import { workspaceClient } from './workspace';
 
 /** No list yet: what a failed first check is written over. */
 const EMPTY_HEALTH: HealthState = { integrations: [], etag: null, checkedAt: 0 };
-import { POPUP_PATH } from './outcome';
-import { readState, writeState } from './storage';
-import { workspaceClient } from './workspace';
 
 export const HEALTH_ALARM = 'health-check';
 /** A test seam (test builds only): an alarm the end-to-end tests create to check now. */
 export const HEALTH_CHECK_NOW_ALARM = 'health-check-now';
 export const NOTIFICATION_PREFIX = 'integration-broken:';
+/** A test seam (test builds only): an alarm named this and a notification's id clicks that notification. */
+export const NOTIFICATION_CLICK_ALARM_PREFIX = 'click-notification:';
 const WARNING_COLOUR = '#B45309';
 
 const t = translator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
@@ -27,16 +30,27 @@ const NOT_A_CHECK: ReadonlySet<AppErrorCode> = new Set(['not-configured', 'permi
 
 let inFlight: Promise<void> | null = null;
 
-/** One health check at a time: popup opening, alarms and flows may all ask at once. */
+/** One health check at a time, of every workspace: popup opening, alarms and flows may all ask at once. */
 export function checkHealth(): Promise<void> {
-  inFlight ??= runHealthCheck().finally(() => {
+  inFlight ??= checkEveryWorkspace().finally(() => {
     inFlight = null;
   });
   return inFlight;
 }
 
-async function runHealthCheck(): Promise<void> {
-  const { settings, health, profile } = await readState();
+async function checkEveryWorkspace(): Promise<void> {
+  const { workspaces } = await readState();
+  let changed = false;
+  // One after another: a slow workspace delays the others' checks, never their results.
+  for (const { settings } of workspaces) changed = (await checkWorkspace(settings.workspaceUrl)) || changed;
+  if (changed) await showBadge();
+}
+
+/** Checks one workspace's integrations; whether its list changed. */
+async function checkWorkspace(workspaceUrl: string): Promise<boolean> {
+  const workspace = await readWorkspace(workspaceUrl);
+  if (!workspace) return false;
+  const { settings, health, profile } = workspace;
   const client = await workspaceClient(settings);
   const answer = client.ok ? await client.value.listIntegrations(health?.etag ?? null) : client;
   if (!answer.ok) {
@@ -45,33 +59,48 @@ async function runHealthCheck(): Promise<void> {
     if (NOT_A_CHECK.has(answer.error.code)) {
       // The browser restarted and the admin chose not to stay signed in: the token went with the
       // session, so the profile must stop saying "Signed in as" (the list stays as last known).
-      if (settings?.token === '' && profile?.status === 'ready') {
+      if (settings.token === '' && profile?.status === 'ready') {
         const error = appError(settings.credential === 'sign-in' ? 'signed-out' : 'not-configured');
-        await writeState({ profile: { status: 'failed', error, checkedAt: Date.now() } });
+        await writeWorkspace(workspaceUrl, { profile: { status: 'failed', error, checkedAt: Date.now() } });
       }
-      return;
+      return false;
     }
     if (health?.error?.code !== answer.error.code) {
-      await writeState({ health: { ...(health ?? EMPTY_HEALTH), error: answer.error } });
+      await writeWorkspace(workspaceUrl, { health: { ...(health ?? EMPTY_HEALTH), error: answer.error } });
     }
-    return;
+    return false;
   }
   if (!answer.value.changed) {
     // Unchanged: nothing to write, nothing to re-render; only a previous error is cleared.
     if (health?.error) {
       const { error: _cleared, ...rest } = health;
-      await writeState({ health: rest });
+      await writeWorkspace(workspaceUrl, { health: rest });
     }
-    return;
+    return false;
   }
   const { integrations, unreadable, etag } = answer.value;
   const next: HealthState = { integrations, etag, checkedAt: Date.now(), ...(unreadable ? { unreadable } : {}) };
-  await writeState({ health: next });
-  await showBadge(next.integrations);
-  await notifyBreaks(next.integrations);
+  // Forgotten meanwhile (signed out while the answer was on its way): nothing of it is written back.
+  if (!(await readWorkspace(workspaceUrl))) return false;
+  await writeWorkspace(workspaceUrl, { health: next });
+  await notifyBreaks(workspaceUrl, next.integrations);
+  return true;
 }
 
-export async function showBadge(integrations: readonly Integration[]): Promise<void> {
+/**
+ * The badge counts what needs attention in every workspace; with more than one, the tooltip names
+ * the workspace beside each account.
+ */
+export async function showBadge(): Promise<void> {
+  const { workspaces, policy } = await readState();
+  const several = workspaces.length > 1;
+  const integrations = workspaces.flatMap((workspace) =>
+    (workspace.health?.integrations ?? []).map((integration) =>
+      several
+        ? { ...integration, stripeAccountName: `${accountLabel(t, integration)} (${workspaceLabel(workspace, policy)})` }
+        : integration,
+    ),
+  );
   const badge = badgeFor(integrations);
   await browser.action.setBadgeText({ text: badge.text });
   if (badge.text) await browser.action.setBadgeBackgroundColor({ color: WARNING_COLOUR });
@@ -84,23 +113,41 @@ export async function showBadge(integrations: readonly Integration[]): Promise<v
   });
 }
 
-async function notifyBreaks(integrations: readonly Integration[]): Promise<void> {
-  const { notified = [], policy } = await readState();
+/** A notification's id: what it is about, and in which workspace (`integration-broken:<id>@<workspace URL>`). */
+const notificationId = (subject: string, workspaceUrl: string) => `${NOTIFICATION_PREFIX}${workspaceKey(subject, workspaceUrl)}`;
+
+/** The workspace a break notification is about; null for any other notification. */
+export const workspaceOfNotification = (id: string): string | null =>
+  id.startsWith(NOTIFICATION_PREFIX) ? (splitWorkspaceKey(id.slice(NOTIFICATION_PREFIX.length))?.workspaceUrl ?? null) : null;
+
+async function notifyBreaks(workspaceUrl: string, integrations: readonly Integration[]): Promise<void> {
+  const { workspaces, policy } = await readState();
+  const workspace = workspaces.find((w) => w.settings.workspaceUrl === workspaceUrl);
+  if (!workspace) return;
+  const { notified = [] } = workspace;
   const { due, notified: next } = notificationsDue(integrations, notified);
   // Remember before showing: a worker stopped in between must not notify twice.
-  if (next.join() !== [...notified].sort().join()) await writeState({ notified: next });
+  if (next.join() !== [...notified].sort().join()) await writeWorkspace(workspaceUrl, { notified: next });
   // The organization turned notifications off: the badge still counts what needs attention.
   if (policy?.notifications === false) return;
+  // With several workspaces, each notification says which one: its Reauthenticate is there.
+  const where = workspaces.length > 1 ? workspaceLabel(workspace, policy) : null;
   for (const notice of noticesFor(due, next.length)) {
     const [id, title, message] =
       notice.kind === 'one'
         ? [
             notice.integration.id,
-            t('notificationTitle', accountLabel(t, notice.integration)),
+            where
+              ? t('notificationTitleIn', [accountLabel(t, notice.integration), where])
+              : t('notificationTitle', accountLabel(t, notice.integration)),
             notice.integration.reason ?? statusLabel(t, notice.integration.status),
           ]
-        : ['many', t('notificationManyTitle', String(notice.count)), t('notificationManyMessage', notice.names.join(', '))];
-    await browser.notifications.create(`${NOTIFICATION_PREFIX}${id}`, {
+        : [
+            'many',
+            where ? t('notificationManyTitleIn', [String(notice.count), where]) : t('notificationManyTitle', String(notice.count)),
+            t('notificationManyMessage', notice.names.join(', ')),
+          ];
+    await browser.notifications.create(notificationId(id, workspaceUrl), {
       type: 'basic',
       iconUrl: browser.runtime.getURL('icons/icon-128.png'),
       title,
@@ -118,10 +165,10 @@ export async function openIntegrationList(): Promise<void> {
   }
 }
 
-export async function scheduleHealthChecks(minutes?: number): Promise<void> {
-  const { settings, policy } = await readState();
+export async function scheduleHealthChecks(): Promise<void> {
+  const { healthCheckMinutes, policy } = await readState();
   // The organization's interval, where its policy sets one, over the admin's.
-  const period = policy?.healthCheckMinutes ?? minutes ?? settings?.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES;
+  const period = policy?.healthCheckMinutes ?? healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES;
   const existing = await browser.alarms.get(HEALTH_ALARM);
   if (existing?.periodInMinutes === period) return;
   await browser.alarms.create(HEALTH_ALARM, { periodInMinutes: period, delayInMinutes: period });

@@ -7,7 +7,7 @@
 import { parsePolicy } from '../shared/policy';
 import type { Policy } from '../shared/state';
 import browser from './browser';
-import { clearState, readState, writeState } from './storage';
+import { clearState, readState, writeState, writeWorkspace } from './storage';
 
 export async function readPolicy(): Promise<Policy | null> {
   try {
@@ -20,17 +20,18 @@ export async function readPolicy(): Promise<Policy | null> {
 /** Reads the policy and stores what changed; on a first run under one, the preset workspace is set up, signed out. */
 export async function applyPolicy(): Promise<Policy | null> {
   const policy = await readPolicy();
-  const { settings, policy: stored } = await readState();
+  const { workspaces, policy: stored } = await readState();
   if (JSON.stringify(policy) !== JSON.stringify(stored ?? null)) {
     if (policy) await writeState({ policy });
     else await clearState(['policy']);
   }
   const preset = policy?.workspaces[0];
-  if (!settings && preset) {
-    await writeState({
-      settings: { workspaceUrl: preset.url, token: '', credential: 'sign-in' },
+  if (workspaces.length === 0 && preset) {
+    await writeWorkspace(preset.url, {
+      settings: { workspaceUrl: preset.url, token: '', credential: 'sign-in', addedAt: Date.now() },
       profile: { status: 'failed', error: { code: 'not-configured' }, checkedAt: Date.now() },
     });
+    await writeState({ activeWorkspace: preset.url });
   }
   return policy;
 }

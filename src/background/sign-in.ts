@@ -1,8 +1,8 @@
 /**
  * Sign-in with the workspace as the worker runs it (the protocol is `shared/workspace-sign-in.ts`):
  * the sign-in window, where the tokens live, the access token renewed before it runs out, and
- * sign-out at the workspace. One renewal at a time: the refresh token rotates on every use, and
- * the workspace takes a reused one for a stolen one and ends the sign-in.
+ * sign-out at the workspace. One renewal at a time per workspace: the refresh token rotates on
+ * every use, and the workspace takes a reused one for a stolen one and ends the sign-in.
  */
 import * as v from 'valibot';
 import browser from './browser';
@@ -18,7 +18,7 @@ import {
   type AuthorizationServerInfo,
   type Tokens,
 } from '../shared/workspace-sign-in';
-import { ACCESS_KEY, readState, writeState } from './storage';
+import { accessKey, readWorkspace, writeWorkspace } from './storage';
 
 /** The path of `identity.getRedirectURL` the workspace sends the browser back to. */
 export const SIGN_IN_PATH = 'sign-in';
@@ -35,14 +35,15 @@ const StoredAccessSchema = v.object({
 });
 type StoredAccess = v.InferOutput<typeof StoredAccessSchema>;
 
-/** The access token of the workspace signed in to, from memory (`storage.session`). */
+/** The access token of a workspace signed in to, from memory (`storage.session`). */
 async function storedAccess(workspaceUrl: string): Promise<StoredAccess | null> {
-  const parsed = v.safeParse(StoredAccessSchema, (await browser.storage.session.get(ACCESS_KEY))[ACCESS_KEY]);
+  const key = accessKey(workspaceUrl);
+  const parsed = v.safeParse(StoredAccessSchema, (await browser.storage.session.get(key))[key]);
   return parsed.success && parsed.output.workspaceUrl === workspaceUrl ? parsed.output : null;
 }
 
 export const storeAccess = (workspaceUrl: string, access: AccessGrant): Promise<void> =>
-  browser.storage.session.set({ [ACCESS_KEY]: { workspaceUrl, ...access } satisfies StoredAccess });
+  browser.storage.session.set({ [accessKey(workspaceUrl)]: { workspaceUrl, ...access } satisfies StoredAccess });
 
 /** Runs the workspace's sign-in page in the browser's sign-in window; the tokens, or why not. */
 export const signInAt = (workspaceUrl: URL): Promise<Result<Tokens, AppError>> =>
@@ -66,30 +67,33 @@ export async function renewAfterRefusal(workspaceUrl: string, refused: string): 
   return renew(workspaceUrl);
 }
 
-let renewing: Promise<Result<string, AppError>> | null = null;
+/** The renewal under way, per workspace. */
+const renewing = new Map<string, Promise<Result<string, AppError>>>();
 
-const renew = (workspaceUrl: string): Promise<Result<string, AppError>> =>
-  (renewing ??= renewNow(workspaceUrl).finally(() => {
-    renewing = null;
-  }));
+function renew(workspaceUrl: string): Promise<Result<string, AppError>> {
+  let running = renewing.get(workspaceUrl);
+  if (!running) {
+    running = renewNow(workspaceUrl).finally(() => renewing.delete(workspaceUrl));
+    renewing.set(workspaceUrl, running);
+  }
+  return running;
+}
 
 /** Reads the refresh token only now, inside the one renewal: a copy read earlier may have rotated. */
 async function renewNow(workspaceUrl: string): Promise<Result<string, AppError>> {
-  const { settings } = await readState();
-  if (settings?.credential !== 'sign-in' || settings.token === '' || settings.workspaceUrl !== workspaceUrl) {
-    return err(appError('not-configured'));
-  }
+  const settings = (await readWorkspace(workspaceUrl))?.settings;
+  if (settings?.credential !== 'sign-in' || settings.token === '') return err(appError('not-configured'));
   const server = await authorizationServer(workspaceUrl);
   if (!server.ok) return server;
   const renewed = await refresh(server.value, settings.token, protocol);
-  const { settings: current } = await readState();
+  const current = (await readWorkspace(workspaceUrl))?.settings;
   // Signed out (or in again) meanwhile: this answer belongs to a sign-in that is over.
   if (current?.token !== settings.token) return err(appError('not-configured'));
   if (!renewed.ok) {
-    if (renewed.error.code === 'signed-out') await endSignIn(renewed.error);
+    if (renewed.error.code === 'signed-out') await endSignIn(workspaceUrl, renewed.error);
     return renewed;
   }
-  await writeState({ settings: { ...current, token: renewed.value.refreshToken } });
+  await writeWorkspace(workspaceUrl, { settings: { ...current, token: renewed.value.refreshToken } });
   await storeAccess(workspaceUrl, renewed.value.access);
   return ok(renewed.value.access.token);
 }
@@ -107,10 +111,15 @@ async function authorizationServer(workspaceUrl: string): Promise<Result<Authori
  * The workspace refused the refresh token: the admin is signed out, told why, and offered to
  * sign in again; the list stays as last known.
  */
-async function endSignIn(error: AppError): Promise<void> {
-  await browser.storage.session.remove(ACCESS_KEY);
-  const { settings } = await readState();
-  if (settings) await writeState({ settings: { ...settings, token: '' }, profile: { status: 'failed', error, checkedAt: Date.now() } });
+async function endSignIn(workspaceUrl: string, error: AppError): Promise<void> {
+  await browser.storage.session.remove(accessKey(workspaceUrl));
+  const settings = (await readWorkspace(workspaceUrl))?.settings;
+  if (settings) {
+    await writeWorkspace(workspaceUrl, {
+      settings: { ...settings, token: '' },
+      profile: { status: 'failed', error, checkedAt: Date.now() },
+    });
+  }
 }
 
 /**

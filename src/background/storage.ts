@@ -1,6 +1,6 @@
 import browser from './browser';
-import { STORAGE_KEYS, type FlowState, type StoredState } from '../shared/state';
-import { keysClearedOn, migrate, parseStoredState, SCHEMA_VERSION, type StateEvent } from '../shared/stored-state';
+import { workspaceKey, WORKSPACE_KEYS, type FlowState, type GlobalState, type StoredState, type WorkspaceState } from '../shared/state';
+import { migrate, parseStoredState, SCHEMA_VERSION } from '../shared/stored-state';
 
 /**
  * Brings the stored state to this release's version, once per worker start, before anything
@@ -12,14 +12,21 @@ async function prepare(): Promise<void> {
   const { invalid } = parseStoredState(state);
   if (from === to && invalid.length === 0) return;
   if (invalid.length > 0) console.warn(`Stored state: unreadable ${invalid.join(', ')}; removed.`);
-  const obsolete = Object.keys(raw).filter((key) => !(key in state) || invalid.includes(key as never));
+  // Keys a migration moved or dropped, and those that no longer parse, go; keys this release does
+  // not know (a newer release's) stay.
+  const obsolete = Object.keys(raw).filter((key) => !(key in state) || invalid.includes(key));
   if (obsolete.length > 0) await browser.storage.local.remove(obsolete);
-  const kept = Object.fromEntries(Object.entries(state).filter(([key]) => !invalid.includes(key as never)));
+  const kept = Object.fromEntries(Object.entries(state).filter(([key]) => !invalid.includes(key)));
   await browser.storage.local.set({ ...kept, schemaVersion: to });
 }
 let prepared: Promise<void> | null = null;
 /** Started by the worker's first read; every read waits for it. */
 export const storageReady = (): Promise<void> => (prepared ??= prepare());
+
+/** Where a workspace's token lives when the admin chose not to stay signed in: memory only. */
+const sessionTokenKey = (workspaceUrl: string) => workspaceKey('sessionToken', workspaceUrl);
+/** The access token of a sign-in lives in memory only (`storage.session`), never on disk. */
+export const accessKey = (workspaceUrl: string) => workspaceKey('access', workspaceUrl);
 
 /**
  * Everything the worker keeps, each key checked against its schema. The token of an admin who
@@ -28,37 +35,50 @@ export const storageReady = (): Promise<void> => (prepared ??= prepare());
  */
 export async function readState(): Promise<StoredState> {
   await storageReady();
-  const { state } = parseStoredState(await browser.storage.local.get([...STORAGE_KEYS]));
-  if (state.settings?.keepSignedIn === false) {
-    const { sessionToken } = (await browser.storage.session.get('sessionToken')) as { sessionToken?: string };
-    state.settings = { ...state.settings, token: sessionToken ?? '' };
+  const { state } = parseStoredState(await browser.storage.local.get(null));
+  const forgetful = state.workspaces.filter((w) => w.settings.keepSignedIn === false);
+  if (forgetful.length === 0) return state;
+  const session = await browser.storage.session.get(forgetful.map((w) => sessionTokenKey(w.settings.workspaceUrl)));
+  for (const workspace of forgetful) {
+    const token = session[sessionTokenKey(workspace.settings.workspaceUrl)];
+    workspace.settings = { ...workspace.settings, token: typeof token === 'string' ? token : '' };
   }
-  return state;
+  const active = state.workspaces.find((w) => w.settings.workspaceUrl === state.activeWorkspace);
+  return active ? { ...state, settings: active.settings } : state;
 }
+
+/** One workspace's state, or undefined when it is not (or no longer) added. */
+export const readWorkspace = async (workspaceUrl: string): Promise<WorkspaceState | undefined> =>
+  (await readState()).workspaces.find((w) => w.settings.workspaceUrl === workspaceUrl);
 
 /**
- * Writes keys. Ordering matters to the flow (its progress writes must land in the order made):
- * `storage.local.set` is called before this function's first await unless the update carries
- * settings, which only the settings commands write, never mid-flow.
+ * Writes the extension's own keys. Ordering matters to the flow (its progress writes must land in
+ * the order made): `storage.local.set` is called before this function's first await.
  */
-export async function writeState(update: Partial<StoredState>): Promise<void> {
+export const writeState = (update: Partial<GlobalState>): Promise<void> =>
+  browser.storage.local.set({ ...update, schemaVersion: SCHEMA_VERSION });
+
+/** Writes keys of one workspace; its token goes to `storage.session` when the admin chose not to stay signed in. */
+export async function writeWorkspace(workspaceUrl: string, update: Partial<WorkspaceState>): Promise<void> {
   if (update.settings) {
     const remember = update.settings.keepSignedIn !== false;
-    await browser.storage.session.set({ sessionToken: remember ? '' : update.settings.token });
+    await browser.storage.session.set({ [sessionTokenKey(workspaceUrl)]: remember ? '' : update.settings.token });
     if (!remember) update = { ...update, settings: { ...update.settings, token: '' } };
   }
-  await browser.storage.local.set({ ...update, schemaVersion: SCHEMA_VERSION });
+  const keyed: Record<string, unknown> = { schemaVersion: SCHEMA_VERSION };
+  for (const [key, value] of Object.entries(update)) keyed[workspaceKey(key, workspaceUrl)] = value;
+  await browser.storage.local.set(keyed);
 }
 
-/** Removes what an event ends (see `LIFETIMES`). */
-export const clearStateFor = (event: StateEvent): Promise<void> => browser.storage.local.remove(keysClearedOn(event));
+export const clearWorkspaceKeys = (workspaceUrl: string, keys: Array<keyof WorkspaceState>): Promise<void> =>
+  browser.storage.local.remove(keys.map((key) => workspaceKey(key, workspaceUrl)));
 
-export const clearState = (keys: Array<keyof StoredState>): Promise<void> => browser.storage.local.remove(keys);
+/** Forgets a workspace: every key of it in both stores, its tokens included. */
+export async function forgetWorkspace(workspaceUrl: string): Promise<void> {
+  await browser.storage.local.remove(WORKSPACE_KEYS.map((key) => workspaceKey(key, workspaceUrl)));
+  await browser.storage.session.remove([sessionTokenKey(workspaceUrl), accessKey(workspaceUrl)]);
+}
+
+export const clearState = (keys: Array<keyof GlobalState>): Promise<void> => browser.storage.local.remove(keys);
 
 export const saveFlow = (flow: FlowState) => writeState({ flow });
-
-/** Forgets every secret of the session store: the unremembered token and the access token. */
-export const clearSessionSecrets = (): Promise<void> => browser.storage.session.remove(['sessionToken', ACCESS_KEY]);
-
-/** The access token of a sign-in lives in memory only (`storage.session`), never on disk. */
-export const ACCESS_KEY = 'access';

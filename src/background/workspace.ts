@@ -4,7 +4,7 @@ import type { WorkspaceCall } from '../shared/problems';
 import { err, ok, type Result } from '../shared/result';
 import type { Settings } from '../shared/state';
 import { accessToken, renewAfterRefusal } from './sign-in';
-import { readState, writeState } from './storage';
+import { readState, readWorkspace, writeWorkspace } from './storage';
 import { createWorkspaceApi, type WorkspaceApi } from '../shared/workspace-api';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
 
@@ -32,7 +32,7 @@ export async function workspaceClient(settings: Settings | undefined): Promise<W
       ...(timeoutMs ? { timeoutMs } : {}),
       ...(signedIn ? { renewToken: (refused: string) => renewAfterRefusal(settings.workspaceUrl, refused) } : {}),
       language: browser.i18n.getMessage('localeCode'),
-      onFailure: followProfile,
+      onFailure: (error, call) => followProfile(settings.workspaceUrl, error, call),
     }),
   );
 }
@@ -46,17 +46,18 @@ async function testClientTimeout(): Promise<number | undefined> {
   return typeof testClientTimeoutMs === 'number' ? testClientTimeoutMs : undefined;
 }
 
-/** The client for the settings stored now. */
+/** The client of the workspace the pages show. */
 export const currentWorkspaceClient = async (): Promise<WorkspaceClient> => workspaceClient((await readState()).settings);
 
 /**
  * The profile shown follows the last answer: a token refused by any call signs the admin out
  * (the popup then offers the settings), whatever the profile said before.
  */
-function followProfile(error: AppError, call: WorkspaceCall): void {
+function followProfile(workspaceUrl: string, error: AppError, call: WorkspaceCall): void {
   if (error.code !== 'unauthorized' || call === 'profile') return; // the profile check writes its own
-  void readState().then(({ profile }) => {
-    if (profile?.status === 'failed' && profile.error.code === 'unauthorized') return;
-    return writeState({ profile: { status: 'failed', error, checkedAt: Date.now() } });
+  void readWorkspace(workspaceUrl).then((workspace) => {
+    const profile = workspace?.profile;
+    if (!workspace || (profile?.status === 'failed' && profile.error.code === 'unauthorized')) return;
+    return writeWorkspace(workspaceUrl, { profile: { status: 'failed', error, checkedAt: Date.now() } });
   });
 }

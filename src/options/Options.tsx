@@ -3,9 +3,13 @@ import browser from '../ui/browser';
 import {
   DEFAULT_HEALTH_CHECK_MINUTES,
   MAX_HEALTH_CHECK_MINUTES,
+  MAX_WORKSPACE_NAME,
   MIN_HEALTH_CHECK_MINUTES,
+  workspaceLabel,
+  type Policy,
   type ProfileState,
   type Settings,
+  type WorkspaceState,
 } from '../shared/state';
 import type { Command } from '../shared/commands';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
@@ -44,6 +48,8 @@ export function Options() {
   // Sign-out forgets the workspace, settings included: the page says so itself.
   const [signedOut, setSignedOut] = useState(false);
   const [loaded, setLoaded] = useState(false);
+  // "Add a workspace": the form is emptied for another address, added beside the others.
+  const [adding, setAdding] = useState(false);
   const urlField = useRef<HTMLInputElement>(null);
   const tokenField = useRef<HTMLInputElement>(null);
   const urlProblem = problem?.startsWith('url-') ?? false;
@@ -55,6 +61,8 @@ export function Options() {
   const presets = policy?.workspaces ?? [];
   const urlLocked = policy?.allowOtherWorkspaces === false;
   const tokensAllowed = policy?.allowApiTokens !== false;
+  const workspaces = state?.workspaces ?? [];
+  const mayAdd = !urlLocked || presets.some((p) => !workspaces.some((w) => w.settings.workspaceUrl === p.url));
 
   useEffect(() => {
     if (state && !loaded) {
@@ -68,6 +76,25 @@ export function Options() {
       setLoaded(true);
     }
   }, [state, loaded]);
+
+  // Another workspace shown (switched in the popup, or this one signed out of): the form follows.
+  const activeWorkspace = state?.activeWorkspace;
+  useEffect(() => {
+    if (!loaded || !state) return;
+    setAdding(false);
+    setWorkspaceUrl(state.settings?.workspaceUrl ?? '');
+    const usesToken = state.settings !== undefined && state.settings.credential !== 'sign-in';
+    setToken(usesToken ? (state.settings?.token ?? '') : '');
+    setTokenOpen(usesToken);
+  }, [activeWorkspace]);
+
+  const startAdding = () => {
+    setAdding(true);
+    setProblem(null);
+    setWorkspaceUrl(urlLocked ? (presets.find((p) => !workspaces.some((w) => w.settings.workspaceUrl === p.url))?.url ?? '') : '');
+    setToken('');
+    urlField.current?.focus();
+  };
 
   // A policy read after the page opened (the first start under one) still fills in its workspace.
   const firstPreset = presets[0]?.url;
@@ -117,7 +144,9 @@ export function Options() {
       <h1>{t('optionsHeading')}</h1>
       <p class="muted">{t('optionsIntro')}</p>
       {policy && <p class="notice neutral">{t('managedNotice')}</p>}
-      <form onSubmit={onSignIn} noValidate>
+      {workspaces.length > 1 && state && <WorkspaceList workspaces={workspaces} active={state.activeWorkspace} policy={policy} />}
+      {adding && <p data-testid="adding">{t('addWorkspaceIntro')}</p>}
+      <form onSubmit={onSignIn} noValidate aria-label={adding ? t('addWorkspace') : undefined}>
         <label for="workspace-url">{t('workspaceUrlLabel')}</label>
         {urlLocked && presets.length > 1 ? (
           <select
@@ -226,9 +255,16 @@ export function Options() {
           />
         )}
       </section>
-      {state?.settings && (
+      {state?.settings && mayAdd && !adding && (
+        <div class="actions">
+          <button id="add-workspace" onClick={startAdding}>
+            {t('addWorkspace')}
+          </button>
+        </div>
+      )}
+      {workspaces.length > 0 && (
         <HealthInterval
-          minutes={policy?.healthCheckMinutes ?? state.settings.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES}
+          minutes={policy?.healthCheckMinutes ?? state?.healthCheckMinutes ?? DEFAULT_HEALTH_CHECK_MINUTES}
           managed={policy?.healthCheckMinutes !== undefined}
         />
       )}
@@ -270,6 +306,115 @@ function ProfileStatus({ settings, profile, onSignOut }: { settings: Settings; p
       <p>{admin ? t('roleAdmin') : t('requiresAdmin')}</p>
       <button onClick={onSignOut}>{t('signOut')}</button>
     </div>
+  );
+}
+
+/** Every workspace added: which one the toolbar shows, and each one's name and way out. */
+function WorkspaceList({
+  workspaces,
+  active,
+  policy,
+}: {
+  workspaces: WorkspaceState[];
+  active: string | undefined;
+  policy: Policy | undefined;
+}) {
+  return (
+    <section aria-labelledby="workspaces-heading">
+      <h2 id="workspaces-heading">{t('workspacesHeading')}</h2>
+      <ul class="workspaces">
+        {workspaces.map((workspace) => (
+          <WorkspaceRow
+            key={workspace.settings.workspaceUrl}
+            workspace={workspace}
+            label={workspaceLabel(workspace, policy)}
+            active={workspace.settings.workspaceUrl === active}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function WorkspaceRow({ workspace, label, active }: { workspace: WorkspaceState; label: string; active: boolean }) {
+  const { settings, profile } = workspace;
+  const workspaceUrl = settings.workspaceUrl;
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState(settings.name ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (renaming) nameField.current?.focus();
+  }, [renaming]);
+  const act = async (command: Command) => {
+    const reply = await sendCommand(command);
+    setError(reply.ok ? null : errorMessage(reply.error));
+    return reply.ok;
+  };
+  const onRename = async (event: Event) => {
+    event.preventDefault();
+    if (await act({ type: 'rename-workspace', workspaceUrl, name })) setRenaming(false);
+  };
+  return (
+    <li class={`workspace${active ? ' active' : ''}`} data-workspace={workspaceUrl}>
+      <div class="row spread">
+        <div>
+          <strong>{label}</strong>
+          <p class="detail">
+            {workspaceUrl} ·{' '}
+            {profile?.status === 'ready'
+              ? t('signedInAs', [profile.me.user.name, profile.me.workspace.name])
+              : settings.token === ''
+                ? t('workspaceSignedOutState')
+                : ''}
+          </p>
+        </div>
+        {active ? <span class="tag">{t('workspaceShown')}</span> : null}
+      </div>
+      {renaming ? (
+        <form onSubmit={(e) => void onRename(e)} noValidate>
+          <label for={`name-${workspaceUrl}`}>{t('workspaceNameLabel', workspaceUrl)}</label>
+          <input
+            id={`name-${workspaceUrl}`}
+            ref={nameField}
+            value={name}
+            maxLength={MAX_WORKSPACE_NAME}
+            aria-describedby={`name-help-${workspaceUrl}`}
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
+          <p id={`name-help-${workspaceUrl}`} class="detail">
+            {t('workspaceNameHelp')}
+          </p>
+          <div class="row">
+            <button type="submit" class="primary">
+              {t('saveName')}
+            </button>
+            <button type="button" onClick={() => setRenaming(false)}>
+              {t('cancel')}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div class="row">
+          {!active && (
+            <button aria-label={t('switchToWorkspace', label)} onClick={() => void act({ type: 'switch-workspace', workspaceUrl })}>
+              {t('showWorkspace')}
+            </button>
+          )}
+          <button aria-label={t('renameWorkspaceNamed', label)} onClick={() => setRenaming(true)}>
+            {t('renameWorkspace')}
+          </button>
+          <button aria-label={t('signOutOfWorkspace', label)} onClick={() => void act({ type: 'sign-out', workspaceUrl })}>
+            {t('signOut')}
+          </button>
+        </div>
+      )}
+      {error && (
+        <p class="notice bad" role="alert">
+          {error}
+        </p>
+      )}
+    </li>
   );
 }
 

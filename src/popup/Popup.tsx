@@ -1,7 +1,8 @@
 import browser from '../ui/browser';
 import type { AppErrorCode } from '../shared/errors';
+import { needsAttention } from '../shared/attention';
 import type { FlowState, StoredState } from '../shared/state';
-import { IDLE, isFlowRunning } from '../shared/state';
+import { IDLE, isFlowRunning, workspaceLabel } from '../shared/state';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { SignInAgain } from '../ui/SignInAgain';
 import { errorMessage, t } from '../ui/i18n';
@@ -31,8 +32,57 @@ export function Popup({ state }: { state: StoredState }) {
           </button>
         )}
       </header>
+      {state.workspaces.length > 1 && <WorkspaceSwitcher state={state} />}
       <PopupBody state={state} />
     </main>
+  );
+}
+
+/** The switcher's entry that opens the settings to add a workspace (a URL never equals it). */
+const ADD = 'add';
+
+/**
+ * Which workspace the popup shows, with what needs attention in each (the badge counts them all).
+ * A running flow belongs to the workspace it started in: switching waits for it.
+ */
+function WorkspaceSwitcher({ state }: { state: StoredState }) {
+  const { workspaces, policy, activeWorkspace } = state;
+  const flowRunning = isFlowRunning(state.flow ?? IDLE);
+  // Unless the organization keeps admins to its presets, and every preset is here already.
+  const mayAdd =
+    policy?.allowOtherWorkspaces !== false || policy.workspaces.some((p) => !workspaces.some((w) => w.settings.workspaceUrl === p.url));
+  const onChange = (select: HTMLSelectElement) => {
+    if (select.value !== ADD) return void sendCommand({ type: 'switch-workspace', workspaceUrl: select.value });
+    select.value = activeWorkspace ?? '';
+    openOptions();
+  };
+  return (
+    <div class="switcher">
+      <label for="workspace-switcher">{t('workspaceSwitcher')}</label>
+      <select
+        id="workspace-switcher"
+        value={activeWorkspace}
+        disabled={flowRunning}
+        aria-describedby={flowRunning ? 'switch-blocked' : undefined}
+        onChange={(e) => onChange(e.currentTarget)}
+      >
+        {workspaces.map((workspace) => {
+          const label = workspaceLabel(workspace, policy);
+          const attention = (workspace.health?.integrations ?? []).filter(needsAttention).length;
+          return (
+            <option key={workspace.settings.workspaceUrl} value={workspace.settings.workspaceUrl}>
+              {attention ? t('workspaceNeedsAttention', [label, String(attention)]) : label}
+            </option>
+          );
+        })}
+        {mayAdd && <option value={ADD}>{t('addWorkspaceOption')}</option>}
+      </select>
+      {flowRunning && (
+        <p id="switch-blocked" class="detail">
+          {t('switchBlockedByFlow')}
+        </p>
+      )}
+    </div>
   );
 }
 
@@ -74,12 +124,14 @@ function PopupBody({ state }: { state: StoredState }) {
 function ProfileLine({ state }: { state: StoredState }) {
   const { profile, settings, signIn } = state;
   if (!profile || profile.status === 'checking') return <p class="muted">{t('checkingWorkspace')}</p>;
+  // The sign-in running or failed, if it is this workspace's.
+  const ownSignIn = signIn?.workspaceUrl === settings?.workspaceUrl ? signIn : undefined;
   // The workspace ended the sign-in: the list below stays as last known, the way back is here.
   if (profile.status === 'failed' && profile.error.code === 'signed-out' && settings) {
     return (
       <div class="notice bad" role="alert" data-testid="signed-out">
-        <p>{errorMessage(signIn?.status === 'failed' ? signIn.error : profile.error)}</p>
-        {signIn?.status === 'running' ? <p class="muted">{t('signingIn')}</p> : <SignInAgain settings={settings} />}
+        <p>{errorMessage(ownSignIn?.status === 'failed' ? ownSignIn.error : profile.error)}</p>
+        {ownSignIn?.status === 'running' ? <p class="muted">{t('signingIn')}</p> : <SignInAgain settings={settings} />}
       </div>
     );
   }

@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import type { AppError } from './errors';
-import { MAX_HEALTH_CHECK_MINUTES, MIN_HEALTH_CHECK_MINUTES } from './state';
+import { MAX_HEALTH_CHECK_MINUTES, MAX_WORKSPACE_NAME, MIN_HEALTH_CHECK_MINUTES } from './state';
 
 export const CommandSchema = v.variant('type', [
   // Test mode only where the workspace offers it (`GET /me`); live otherwise.
@@ -22,7 +22,11 @@ export const CommandSchema = v.variant('type', [
   v.object({ type: v.literal('cancel-flow') }),
   v.object({ type: v.literal('check-profile') }),
   v.object({ type: v.literal('dismiss-flow') }),
-  v.object({ type: v.literal('sign-out') }),
+  // Signs out of a workspace and forgets it: the active one unless another is named.
+  v.object({ type: v.literal('sign-out'), workspaceUrl: v.optional(v.string()) }),
+  v.object({ type: v.literal('switch-workspace'), workspaceUrl: v.string() }),
+  // An empty name gives the workspace its own name back.
+  v.object({ type: v.literal('rename-workspace'), workspaceUrl: v.string(), name: v.pipe(v.string(), v.maxLength(MAX_WORKSPACE_NAME)) }),
   v.object({ type: v.literal('popup-opened') }),
   v.object({ type: v.literal('check-health') }),
   v.object({ type: v.literal('disconnect'), integrationId: v.pipe(v.string(), v.minLength(1)) }),

@@ -31,5 +31,6 @@ export const APP_ERROR_CODES = [
   'sign-in-failed',
   'signed-out',
   'managed',
+  'flow-running',
   'unknown',
 ] as const;

@@ -1,6 +1,11 @@
 /**
  * The shape of everything the service worker keeps in `storage.local`. The service worker is the
  * only writer; popup and options render it.
+ *
+ * Each workspace the admin added keeps its own keys, named `<key>@<workspace URL>`
+ * (`health@https://analytics.example.com/`): what one workspace learns is written without reading
+ * or rewriting another's, and forgetting one removes its keys. Beside them, the keys of the
+ * extension as a whole: which workspace the pages show, the flow, the policy, the check interval.
  */
 import type { AppError } from './errors';
 import type { Integration, Me } from './schemas';
@@ -15,8 +20,10 @@ export interface Settings {
   token: string;
   /** What `token` is; absent: an API token (all that release 0.1 knew). */
   credential?: 'sign-in' | 'api-token';
-  /** How often the service worker checks integration health, in minutes. */
-  healthCheckMinutes?: number;
+  /** The admin's name for the workspace; absent: the workspace's own name. */
+  name?: string;
+  /** When the workspace was added: the switcher lists them in that order (absent: before release 0.2). */
+  addedAt?: number;
   /** False: the token lives in `storage.session` and is gone when the browser closes. */
   keepSignedIn?: boolean;
 }
@@ -24,6 +31,8 @@ export interface Settings {
 export const DEFAULT_HEALTH_CHECK_MINUTES = 15;
 export const MIN_HEALTH_CHECK_MINUTES = 1;
 export const MAX_HEALTH_CHECK_MINUTES = 24 * 60;
+/** The longest name an admin may give a workspace. */
+export const MAX_WORKSPACE_NAME = 60;
 
 /** The last known list of integrations; rewritten only when the workspace says it changed. */
 export interface HealthState {
@@ -97,15 +106,12 @@ export interface Policy {
 }
 
 /** A sign-in with the workspace in progress, or why the last one failed (a success shows as the profile). */
-export type SignInState = { status: 'running'; startedAt: number } | { status: 'failed'; error: AppError };
+export type SignInState = { workspaceUrl: string } & ({ status: 'running'; startedAt: number } | { status: 'failed'; error: AppError });
 
-export interface StoredState {
-  settings?: Settings;
-  signIn?: SignInState;
-  /** The organization's policy as last read (absent: nothing managed). */
-  policy?: Policy;
+/** What the extension keeps of one workspace. */
+export interface WorkspaceState {
+  settings: Settings;
   profile?: ProfileState;
-  flow?: FlowState;
   health?: HealthState;
   /** Absent when no disconnect is running or failed. */
   operation?: OperationState;
@@ -113,14 +119,82 @@ export interface StoredState {
   notified?: string[];
 }
 
-/** The keys of `StoredState`; beside them `schemaVersion` says which shape they are in (stored-state.ts). */
-export const STORAGE_KEYS = [
-  'settings',
-  'signIn',
-  'policy',
-  'profile',
-  'flow',
-  'health',
-  'operation',
-  'notified',
-] as const satisfies ReadonlyArray<keyof StoredState>;
+/** The keys of the extension as a whole. */
+export interface GlobalState {
+  /** The URL of the workspace the pages show (absent: none added yet). */
+  activeWorkspace?: string;
+  /** The one sign-in with a workspace running, or why the last one failed. */
+  signIn?: SignInState;
+  /** The one connect or reauthenticate flow, of the active workspace (switching waits for it). */
+  flow?: FlowState;
+  /** The organization's policy as last read (absent: nothing managed). */
+  policy?: Policy;
+  /** How often the service worker checks every workspace's integrations, in minutes. */
+  healthCheckMinutes?: number;
+}
+
+/**
+ * The state as read: the active workspace's keys at the top (what the pages mostly render), every
+ * workspace in `workspaces`, and the extension's own keys.
+ */
+export type StoredState = Partial<WorkspaceState> & GlobalState & { workspaces: WorkspaceState[] };
+
+export const WORKSPACE_KEYS = ['settings', 'profile', 'health', 'operation', 'notified'] as const satisfies ReadonlyArray<
+  keyof WorkspaceState
+>;
+export type WorkspaceKey = (typeof WORKSPACE_KEYS)[number];
+
+/** Beside these, `schemaVersion` says which shape the keys are in (stored-state.ts). */
+export const GLOBAL_KEYS = ['activeWorkspace', 'signIn', 'flow', 'policy', 'healthCheckMinutes'] as const satisfies ReadonlyArray<
+  keyof GlobalState
+>;
+
+/** The storage key of one workspace's `key`. */
+export const workspaceKey = (key: string, workspaceUrl: string): string => `${key}@${workspaceUrl}`;
+
+/** The key and workspace of a workspace's storage key; null for the extension's own keys. */
+export function splitWorkspaceKey(name: string): { key: string; workspaceUrl: string } | null {
+  const at = name.indexOf('@');
+  return at < 0 ? null : { key: name.slice(0, at), workspaceUrl: name.slice(at + 1) };
+}
+
+/**
+ * The state from what `storage.local` holds (already checked by the worker, which alone writes
+ * it): the workspaces gathered from their keys, in the order they were added, the active one at the top.
+ */
+export function stateFromStorage(stored: Record<string, unknown>): StoredState {
+  const byUrl = new Map<string, Record<string, unknown>>();
+  const global: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(stored)) {
+    const split = splitWorkspaceKey(name);
+    if (!split) {
+      if ((GLOBAL_KEYS as readonly string[]).includes(name)) global[name] = value;
+      continue;
+    }
+    const workspace = byUrl.get(split.workspaceUrl) ?? {};
+    workspace[split.key] = value;
+    byUrl.set(split.workspaceUrl, workspace);
+  }
+  const workspaces = ([...byUrl.values()].filter((w) => w.settings) as unknown as WorkspaceState[]).sort(
+    (a, b) => (a.settings.addedAt ?? 0) - (b.settings.addedAt ?? 0),
+  );
+  const active = workspaces.find((w) => w.settings.workspaceUrl === global.activeWorkspace);
+  return { ...active, ...(global as GlobalState), workspaces };
+}
+
+/**
+ * How a workspace is named to the admin: their own name for it, else the workspace's (once its
+ * profile was read), the organization's preset name, or its address.
+ */
+export function workspaceLabel(workspace: WorkspaceState, policy?: Policy): string {
+  const { settings, profile } = workspace;
+  if (settings.name) return settings.name;
+  if (profile?.status === 'ready') return profile.me.workspace.name;
+  const preset = policy?.workspaces.find((p) => p.url === settings.workspaceUrl)?.name;
+  if (preset) return preset;
+  try {
+    return new URL(settings.workspaceUrl).host;
+  } catch {
+    return settings.workspaceUrl;
+  }
+}

@@ -10,8 +10,13 @@ import { IntegrationSchema, MeSchema } from './schemas';
 import {
   MAX_HEALTH_CHECK_MINUTES,
   MIN_HEALTH_CHECK_MINUTES,
-  STORAGE_KEYS,
+  GLOBAL_KEYS,
+  splitWorkspaceKey,
+  stateFromStorage,
+  workspaceKey,
+  WORKSPACE_KEYS,
   type FlowState,
+  type GlobalState,
   type HealthState,
   type OperationState,
   type PendingCompletion,
@@ -20,10 +25,11 @@ import {
   type Settings,
   type SignInState,
   type StoredState,
+  type WorkspaceState,
 } from './state';
 
 /** The version this release writes. Bump it with a migration below whenever a stored shape changes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** A schema whose output must fit the hand-written type: the two cannot drift apart unnoticed. */
 const shaped =
@@ -39,22 +45,23 @@ const AppErrorSchema = shaped<AppError>()(
   }),
 );
 
+const IntervalSchema = v.pipe(v.number(), v.integer(), v.minValue(MIN_HEALTH_CHECK_MINUTES), v.maxValue(MAX_HEALTH_CHECK_MINUTES));
+
 const SettingsSchema = shaped<Settings>()(
   v.object({
     workspaceUrl: v.string(),
     token: v.string(),
     credential: v.exactOptional(v.picklist(['sign-in', 'api-token'])),
-    healthCheckMinutes: v.exactOptional(
-      v.pipe(v.number(), v.integer(), v.minValue(MIN_HEALTH_CHECK_MINUTES), v.maxValue(MAX_HEALTH_CHECK_MINUTES)),
-    ),
+    name: v.exactOptional(v.string()),
+    addedAt: v.exactOptional(v.number()),
     keepSignedIn: v.exactOptional(v.boolean()),
   }),
 );
 
 const SignInSchema = shaped<SignInState>()(
   v.variant('status', [
-    v.object({ status: v.literal('running'), startedAt: v.number() }),
-    v.object({ status: v.literal('failed'), error: AppErrorSchema }),
+    v.object({ workspaceUrl: v.string(), status: v.literal('running'), startedAt: v.number() }),
+    v.object({ workspaceUrl: v.string(), status: v.literal('failed'), error: AppErrorSchema }),
   ]),
 );
 
@@ -126,36 +133,49 @@ const FlowSchema = shaped<FlowState>()(
   ]),
 );
 
-type StoredKey = (typeof STORAGE_KEYS)[number];
-
-const KEY_SCHEMAS: { [K in StoredKey]: v.GenericSchema<unknown, NonNullable<StoredState[K]>> } = {
+const WORKSPACE_SCHEMAS: { [K in keyof WorkspaceState]-?: v.GenericSchema<unknown, NonNullable<WorkspaceState[K]>> } = {
   settings: SettingsSchema,
-  signIn: SignInSchema,
-  policy: PolicySchema,
   profile: ProfileSchema,
-  flow: FlowSchema,
   health: HealthSchema,
   operation: OperationSchema,
   notified: v.array(v.string()),
 };
 
-/** What was read: the keys that passed their schema, and the names of those that did not. */
+const GLOBAL_SCHEMAS: { [K in keyof GlobalState]-?: v.GenericSchema<unknown, NonNullable<GlobalState[K]>> } = {
+  activeWorkspace: v.string(),
+  signIn: SignInSchema,
+  flow: FlowSchema,
+  policy: PolicySchema,
+  healthCheckMinutes: IntervalSchema,
+};
+
+/** The schema of a stored key, a workspace's or the extension's; none for a key this release does not write. */
+function schemaOf(name: string): v.GenericSchema | undefined {
+  const split = splitWorkspaceKey(name);
+  if (split)
+    return (WORKSPACE_KEYS as readonly string[]).includes(split.key) ? WORKSPACE_SCHEMAS[split.key as keyof WorkspaceState] : undefined;
+  return (GLOBAL_KEYS as readonly string[]).includes(name) ? GLOBAL_SCHEMAS[name as keyof GlobalState] : undefined;
+}
+
+/** What was read: the keys that passed their schema (as stored, and as state), and the names of those that did not. */
 export interface ParsedState {
+  valid: Record<string, unknown>;
   state: StoredState;
-  invalid: StoredKey[];
+  invalid: string[];
 }
 
 /** Every read goes through here: a key that fails its schema is left out, never half-used. */
 export function parseStoredState(raw: Record<string, unknown>): ParsedState {
-  const state: Record<string, unknown> = {};
-  const invalid: StoredKey[] = [];
-  for (const key of STORAGE_KEYS) {
-    if (raw[key] === undefined) continue;
-    const parsed = v.safeParse(KEY_SCHEMAS[key], raw[key]);
-    if (parsed.success) state[key] = parsed.output;
-    else invalid.push(key);
+  const valid: Record<string, unknown> = {};
+  const invalid: string[] = [];
+  for (const [name, value] of Object.entries(raw)) {
+    const schema = schemaOf(name);
+    if (!schema || value === undefined) continue;
+    const parsed = v.safeParse(schema, value);
+    if (parsed.success) valid[name] = parsed.output;
+    else invalid.push(name);
   }
-  return { state: state, invalid };
+  return { valid, state: stateFromStorage(valid), invalid };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
@@ -176,6 +196,23 @@ export const MIGRATIONS: Readonly<Record<number, Migration>> = {
     const { rememberToken, ...rest } = settings;
     return { ...state, settings: { ...rest, keepSignedIn: rememberToken } };
   },
+  // 2 → 3: several workspaces. The one workspace's keys become its own (`health@<its URL>`), it
+  // is the active one, and its check interval becomes the extension's. A sign-in's last message
+  // (which now names its workspace) is not carried over.
+  3: (state) => {
+    const { settings } = state;
+    const moved: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(state)) {
+      if (!(WORKSPACE_KEYS as readonly string[]).includes(name) && name !== 'signIn') moved[name] = value;
+    }
+    if (!isRecord(settings) || typeof settings.workspaceUrl !== 'string') return moved;
+    const { healthCheckMinutes, ...kept } = settings;
+    const url = settings.workspaceUrl;
+    for (const key of WORKSPACE_KEYS) {
+      if (state[key] !== undefined) moved[workspaceKey(key, url)] = key === 'settings' ? kept : state[key];
+    }
+    return { ...moved, activeWorkspace: url, ...(healthCheckMinutes === undefined ? {} : { healthCheckMinutes }) };
+  },
 };
 
 /**
@@ -192,25 +229,3 @@ export function migrate(raw: Record<string, unknown>): { state: Record<string, u
   }
   return { state, from, to: Math.max(from, SCHEMA_VERSION) };
 }
-
-/** The events that end what the extension knew. */
-export type StateEvent = 'workspace-change' | 'sign-out';
-
-/**
- * How long each key lives: what it was learnt from goes with it. Sign-out forgets the workspace
- * altogether, settings included (the tokens in `storage.session` the worker clears itself).
- */
-export const LIFETIMES: Readonly<Record<StoredKey, readonly StateEvent[]>> = {
-  settings: ['sign-out'],
-  signIn: ['workspace-change', 'sign-out'],
-  // The organization's, not the workspace's: read again whenever it changes.
-  policy: [],
-  profile: ['workspace-change', 'sign-out'],
-  // A running flow belongs to the workspace it started with and finishes there; sign-out cancels it.
-  flow: ['sign-out'],
-  health: ['workspace-change', 'sign-out'],
-  operation: ['workspace-change', 'sign-out'],
-  notified: ['workspace-change', 'sign-out'],
-};
-
-export const keysClearedOn = (event: StateEvent): StoredKey[] => STORAGE_KEYS.filter((key) => LIFETIMES[key].includes(event));

@@ -9,7 +9,7 @@
  */
 import type { Storage } from 'webextension-polyfill';
 import browser from './browser';
-import { isFlowRunning, STORAGE_KEYS, type StoredState } from '../shared/state';
+import { isFlowRunning, stateFromStorage, type StoredState } from '../shared/state';
 
 /** How often the stored state is read back: while a flow runs, and otherwise while visible. */
 const FLOW_READ_BACK_MS = 1000;
@@ -23,6 +23,8 @@ export function readBack(): void {
   for (const reread of watchers) reread();
 }
 
+type Stored = Record<string, unknown>;
+
 /**
  * Follows the stored state: `listener` gets it once read, then on every change. Framework-free,
  * so the popup needs no hooks. Returns the function that stops following.
@@ -30,48 +32,52 @@ export function readBack(): void {
 export function watchStoredState(listener: (state: StoredState) => void): () => void {
   let alive = true;
   let loaded = false;
-  let current: StoredState | null = null;
+  /** What storage holds, as last read or changed; and the state last published from it. */
+  let stored: Stored = {};
+  let published = '';
   let flowTimer: ReturnType<typeof setInterval> | undefined;
   const idleTimer = setInterval(() => {
     if (document.visibilityState === 'visible') reread();
   }, IDLE_READ_BACK_MS);
 
-  const publish = (next: StoredState) => {
-    current = next;
-    if (!alive) return;
-    listener(next);
-    const running = next.flow ? isFlowRunning(next.flow) : false;
+  const publish = (next: Stored) => {
+    stored = next;
+    const state = stateFromStorage(next);
+    const json = JSON.stringify(state);
+    // Unchanged state publishes nothing, so nothing re-renders.
+    if (!alive || json === published) return;
+    published = json;
+    listener(state);
+    const running = state.flow ? isFlowRunning(state.flow) : false;
     if (running && flowTimer === undefined) flowTimer = setInterval(reread, FLOW_READ_BACK_MS);
     if (!running && flowTimer !== undefined) {
       clearInterval(flowTimer);
       flowTimer = undefined;
     }
   };
-  const reread = () =>
-    void browser.storage.local.get([...STORAGE_KEYS]).then((stored) => {
-      if (JSON.stringify(pick(stored)) !== JSON.stringify(pick(current))) publish(stored);
-    });
+  const reread = () => void browser.storage.local.get(null).then(publish);
   watchers.add(reread);
 
   void firstRead().then((read) => {
     if (__TEST_HOOKS__) performance.mark('wc:state-loaded'); // User Timing, read by `npm run bench`
     loaded = true;
     // A change that arrived before the first read is newer, so it wins.
-    publish({ ...read, ...current });
+    publish({ ...read, ...stored });
     // The popup's early read was taken before the page listened for changes: read once more.
     reread();
   });
 
   const onChanged = (changes: Record<string, Storage.StorageChange>, area: string) => {
     if (area !== 'local') return;
-    const update: Partial<StoredState> = {};
-    for (const key of STORAGE_KEYS) {
-      if (key in changes) (update as Record<string, unknown>)[key] = changes[key]?.newValue;
-    }
-    if (Object.keys(update).length === 0) return;
+    // A removed key's change has no new value: it is left out.
+    const next = Object.fromEntries(
+      Object.entries({ ...stored, ...Object.fromEntries(Object.entries(changes).map(([key, change]) => [key, change.newValue])) }).filter(
+        ([, value]) => value !== undefined,
+      ),
+    );
     // Before the first read, a change is kept, not shown: half a state would render wrong.
-    if (loaded) publish({ ...current, ...update });
-    else current = { ...current, ...update };
+    if (loaded) publish(next);
+    else stored = next;
   };
   browser.storage.onChanged.addListener(onChanged);
 
@@ -85,19 +91,10 @@ export function watchStoredState(listener: (state: StoredState) => void): () => 
 }
 
 /** The popup's early read (public/preload-state.js), taken once; otherwise a read now. */
-async function firstRead(): Promise<StoredState> {
-  const holder = globalThis as { workspaceConnectStoredState?: Promise<StoredState> };
+async function firstRead(): Promise<Stored> {
+  const holder = globalThis as { workspaceConnectStoredState?: Promise<Stored> };
   const early = holder.workspaceConnectStoredState;
   delete holder.workspaceConnectStoredState;
-  const preloaded = early ? await early.then(pick, () => null) : null;
-  return preloaded ?? (await browser.storage.local.get([...STORAGE_KEYS]).catch(() => ({})));
-}
-
-/** The stored keys of a state, in one order, to compare it with a fresh read. */
-function pick(state: Partial<StoredState> | null): Partial<StoredState> {
-  const picked: Record<string, unknown> = {};
-  for (const key of [...STORAGE_KEYS].sort()) {
-    if (state?.[key] !== undefined) picked[key] = state[key];
-  }
-  return picked;
+  const preloaded = early ? await early.catch(() => null) : null;
+  return preloaded ?? (await browser.storage.local.get(null).catch(() => ({})));
 }

@@ -52,7 +52,7 @@ describe.each(BROWSERS)('Integration health and reauthentication (%s)', (browser
     await expect.poll(async () => (await badge(world)).text, poll).toBe('1');
     await expect.poll(() => notificationIds(world), poll).toHaveLength(1);
     expect((await badge(world)).title).toContain('Globex Shop');
-    expect(await notificationIds(world)).toEqual([`integration-broken:${globex}`]);
+    expect(await notificationIds(world)).toEqual([`integration-broken:${globex}@${world.server.url}/`]);
 
     // Polls that follow, changed or not, do not notify the same break again.
     await clearNotifications(world);

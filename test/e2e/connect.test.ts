@@ -3,7 +3,7 @@ import {
   BROWSERS,
   configureWorkspace,
   DEMO_STANDARD_TOKEN,
-  extensionStorage,
+  extensionState,
   openOptions,
   openPopup,
   signInOnEmulator,
@@ -116,7 +116,7 @@ describe.each(BROWSERS)('Connect Stripe from the toolbar (%s)', (browser) => {
     await waitForText(popup, 'The connection was cancelled');
     expect(await textOf(popup)).not.toContain('Successful connection');
     expect(await workspaceIntegrations(world)).toEqual([]);
-    const stored = await extensionStorage(popup);
+    const stored = await extensionState(popup);
     expect(stored.flow).toMatchObject({ phase: 'failed', error: { code: 'window-closed' } });
     expect(stored.health).toMatchObject({ integrations: [] });
     expect(JSON.stringify(stored)).not.toMatch(/\bac_|\b[sr]k_(test|live)_/);

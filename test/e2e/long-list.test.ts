@@ -35,7 +35,7 @@ describe.each(BROWSERS)('a long list of integrations (%s)', (browser) => {
     if (browser === 'chromium') {
       // 25 breaks at once: one notification for them all, not 25. (Headless Firefox has no
       // notification service; attention.test.ts covers its notifications.)
-      expect(await notificationIds(world)).toEqual(['integration-broken:many']);
+      expect(await notificationIds(world)).toEqual([`integration-broken:many@${world.server.url}/`]);
     }
 
     const popup = await openPopup(world);

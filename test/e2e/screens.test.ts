@@ -9,7 +9,7 @@ import {
   BROWSERS,
   configureWorkspace,
   DEMO_ADMIN_TOKEN,
-  extensionStorage,
+  extensionState,
   injectFault,
   listedIntegrations,
   openPopup,
@@ -103,7 +103,7 @@ describe.each(BROWSERS)('screens (%s)', (browserName) => {
         await popup.evaluate(() =>
           (globalThis as unknown as { browser: typeof chrome }).browser.runtime.sendMessage({ type: 'check-health' }),
         );
-        return ((await extensionStorage(popup)).health as { error?: { code: string } }).error?.code;
+        return (await extensionState(popup)).health?.error?.code;
       }, poll)
       .toBe('server-error');
     const notice = await waitForText(popup, 'Could not refresh the list');

@@ -7,7 +7,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configureWorkspace, connectFromPopup, DEMO_ADMIN_TOKEN, extensionStorage, startWorld } from './support';
+import { configureWorkspace, connectFromPopup, DEMO_ADMIN_TOKEN, extensionState, extensionStorage, startWorld } from './support';
 
 const root = resolve(import.meta.dirname, '../..');
 const SECRET_PATTERNS: Array<[string, RegExp]> = [
@@ -100,10 +100,10 @@ describe('secrets', () => {
       await options.locator('#api-token').click();
       await options.keyboard.press('Enter');
       await expect
-        .poll(async () => (await options.evaluate(() => chrome.storage.local.get('settings'))).settings, { timeout: 15_000, interval: 100 })
+        .poll(async () => (await extensionState(options)).settings, { timeout: 15_000, interval: 100 })
         .toMatchObject({ token: '', keepSignedIn: false });
-      const session = await options.evaluate(() => chrome.storage.session.get('sessionToken'));
-      expect(session.sessionToken).toBe(DEMO_ADMIN_TOKEN);
+      const session = await options.evaluate(() => chrome.storage.session.get(null));
+      expect(session[`sessionToken@${world.server.url}/`]).toBe(DEMO_ADMIN_TOKEN);
       // It still works for this session.
       const popup = await connectFromPopup(world);
       expect(await popup.$eval('main', (m) => m.innerText)).toContain('Successful connection');

@@ -27,12 +27,24 @@ import {
   type World,
 } from './support';
 
-/** What the extension keeps, in both stores, as the worker wrote it. */
-async function storedEverything(page: Page): Promise<{ local: Record<string, unknown>; session: Record<string, unknown> }> {
-  return page.evaluate(async () => {
+/**
+ * What the extension keeps, in both stores, as the worker wrote it; and the one workspace's
+ * settings, access token and (not kept signed in) refresh token, whatever their keys' workspace.
+ */
+async function storedEverything(page: Page) {
+  const { local, session } = await page.evaluate(async () => {
     const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage;
     return { local: await storage.local.get(null), session: await storage.session.get(null) };
   });
+  const of = (store: Record<string, unknown>, key: string): unknown =>
+    Object.entries(store).find(([name]) => name.startsWith(`${key}@`))?.[1];
+  return {
+    local,
+    session,
+    settings: of(local, 'settings') as Record<string, unknown> & { token: string },
+    access: of(session, 'access') as { token: string },
+    sessionToken: of(session, 'sessionToken') as string,
+  };
 }
 
 /** The options page: the workspace URL, "keep me signed in" as asked, then Sign in. */
@@ -65,10 +77,10 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     expect(status).toContain('Signed in with your workspace account.');
     expect(status).toContain('You are an administrator');
 
-    const { local, session } = await storedEverything(options);
-    expect(local.settings).toMatchObject({ workspaceUrl: `${world.server.url}/`, credential: 'sign-in', keepSignedIn: true });
+    const { local, settings, access } = await storedEverything(options);
+    expect(settings).toMatchObject({ workspaceUrl: `${world.server.url}/`, credential: 'sign-in', keepSignedIn: true });
     // The access token is in memory only; the refresh token is the one long-lived secret.
-    expect(JSON.stringify(local)).not.toContain((session.access as { token: string }).token);
+    expect(JSON.stringify(local)).not.toContain(access.token);
     expect(JSON.stringify(local)).not.toContain('wc_');
 
     const popup = await connectFromPopup(world);
@@ -92,8 +104,8 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     // old one (no 401 on the way).
     await popup.evaluate(async () => {
       const storage = ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.session;
-      const { access } = await storage.get<{ access: { expiresAt: number } }>('access');
-      await storage.set({ access: { ...access, expiresAt: Date.now() + 30_000 } });
+      const [key, access] = Object.entries(await storage.get(null)).find(([name]) => name.startsWith('access@'))!;
+      await storage.set({ [key]: { ...(access as object), expiresAt: Date.now() + 30_000 } });
     });
     await clearRequestLog(world);
     await fireHealthAlarm(world);
@@ -112,8 +124,8 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
       .toEqual(expect.arrayContaining(['POST /token 200', 'GET /api/v1/integrations 304']));
     const after = await storedEverything(popup);
     // The refresh token rotated, the access token is new, no window opened.
-    expect((after.local.settings as { token: string }).token).not.toBe((before.local.settings as { token: string }).token);
-    expect((after.session.access as { token: string }).token).not.toBe((before.session.access as { token: string }).token);
+    expect(after.settings.token).not.toBe(before.settings.token);
+    expect(after.access.token).not.toBe(before.access.token);
     expect((await world.browser.pages()).some((page) => page.url().includes('/sign-in/'))).toBe(false);
 
     // Someone replays the refresh token the extension used before: the workspace takes it for a
@@ -123,7 +135,7 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
         grant_type: 'refresh_token',
-        refresh_token: (before.local.settings as { token: string }).token,
+        refresh_token: before.settings.token,
         client_id: 'workspace-connect-extension',
       }),
     });
@@ -136,7 +148,7 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     expect(signedOut).not.toContain('Reauthenticate');
     // Said once, by the sign-in notice; the list is not marked as failing for it.
     expect(signedOut.split('Your sign-in to the workspace has ended')).toHaveLength(2);
-    expect(((await storedEverything(popup)).local.settings as { token: string }).token).toBe('');
+    expect((await storedEverything(popup)).settings.token).toBe('');
 
     // Sign in again: this browser is still signed in at the workspace, so one click continues.
     const window = waitForSignInWindow(world);
@@ -157,7 +169,7 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     await waitForText(options, 'Signed in as Ana García', '[data-testid=profile-status]');
     await connectFromPopup(world);
     const held = await storedEverything(options);
-    const refreshToken = (held.local.settings as { token: string }).token;
+    const refreshToken = held.settings.token;
 
     await options.bringToFront();
     await options.locator('button ::-p-text(Sign out)').click();
@@ -197,12 +209,11 @@ describe.each(BROWSERS)('sign-in with the workspace (%s)', (browserName) => {
     world = await startWorld({ browser: browserName });
     const options = await signIn(world, { keepSignedIn: false });
     await waitForText(options, 'Signed in as Ana García', '[data-testid=profile-status]');
-    const { local, session } = await storedEverything(options);
-    const refreshToken = session.sessionToken as string;
+    const { local, settings, access, sessionToken: refreshToken } = await storedEverything(options);
     expect(refreshToken.length).toBeGreaterThan(20);
-    expect(local.settings).toMatchObject({ credential: 'sign-in', keepSignedIn: false, token: '' });
+    expect(settings).toMatchObject({ credential: 'sign-in', keepSignedIn: false, token: '' });
     expect(JSON.stringify(local)).not.toContain(refreshToken);
-    expect(JSON.stringify(local)).not.toContain((session.access as { token: string }).token);
+    expect(JSON.stringify(local)).not.toContain(access.token);
 
     // The browser restarts: the session store is emptied. The popup no longer says "Signed in as"
     // and offers to sign in again, the list kept.

@@ -67,7 +67,7 @@ describe.each(BROWSERS)('Stripe Apps tokens that expire (%s)', (browser) => {
 
     await fireHealthAlarm(world);
     await expect.poll(async () => (await badge(world)).text, poll).toBe('1');
-    await expect.poll(() => notificationIds(world), poll).toEqual([`integration-broken:${String(connected!.id)}`]);
+    await expect.poll(() => notificationIds(world), poll).toEqual([`integration-broken:${String(connected!.id)}@${world.server.url}/`]);
     const popup = await openPopup(world);
     await expect.poll(async () => (await listedIntegrations(popup))[0], poll).toContain('Expired');
     expect((await listedIntegrations(popup))[0]).toContain('Stripe stopped renewing this connection’s access');

@@ -13,6 +13,7 @@ import { followLink, gotoLoopback, locationOf } from '../../scripts/page-navigat
 import { startReferenceServer, type ReferenceServer, type ReferenceServerOptions } from '../../server/dev/reference-server';
 import { DEMO_ADMIN_TOKEN, DEMO_PASSWORD } from '../../server/src/model';
 import { testDatabase } from '../support/pglite-template';
+import { stateFromStorage, type StoredState } from '../../src/shared/state';
 
 export { DEMO_ADMIN_TOKEN, DEMO_STANDARD_TOKEN } from '../../server/src/model';
 
@@ -268,6 +269,11 @@ export async function workspaceIntegrations(world: World, token = DEMO_ADMIN_TOK
 /** What the service worker has stored, read from an extension page. */
 export async function extensionStorage(page: Page): Promise<Record<string, unknown>> {
   return page.evaluate(() => ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).storage.local.get(null));
+}
+
+/** The state as the pages read it (shared/state.ts): the shown workspace's keys at the top, every workspace, the extension's keys. */
+export async function extensionState(page: Page): Promise<StoredState> {
+  return stateFromStorage(await extensionStorage(page));
 }
 
 /**

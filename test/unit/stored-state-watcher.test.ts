@@ -38,13 +38,13 @@ afterEach(() => {
 
 describe('watchStoredState', () => {
   it('publishes the first read, then each change', async () => {
-    await fakeBrowser.storage.local.set({ notified: ['a'] });
+    await fakeBrowser.storage.local.set({ healthCheckMinutes: 1 });
     const { watcher } = await load();
     const calls = recorder();
     const stop = watcher.watchStoredState(calls.listener);
-    await calls.until((s) => s.notified?.[0] === 'a');
-    await fakeBrowser.storage.local.set({ notified: ['b'] });
-    await calls.until((s) => s.notified?.[0] === 'b');
+    await calls.until((s) => s.healthCheckMinutes === 1);
+    await fakeBrowser.storage.local.set({ healthCheckMinutes: 2 });
+    await calls.until((s) => s.healthCheckMinutes === 2);
     stop();
   });
 
@@ -57,9 +57,9 @@ describe('watchStoredState', () => {
     const calls = recorder();
     const stop = watcher.watchStoredState(calls.listener);
     await calls.until(() => true);
-    await fakeBrowser.storage.local.set({ notified: ['written by the worker'] });
+    await fakeBrowser.storage.local.set({ healthCheckMinutes: 3 });
     await commands.sendCommand({ type: 'check-health' });
-    await calls.until((s) => s.notified?.[0] === 'written by the worker');
+    await calls.until((s) => s.healthCheckMinutes === 3);
     const count = calls.seen.length;
     watcher.readBack();
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -78,7 +78,7 @@ describe('watchStoredState', () => {
     // No event, no command: only the flow's read-back can bring the end of the flow.
     await calls.until((s) => s.flow?.phase === 'idle');
     const count = calls.seen.length;
-    await fakeBrowser.storage.local.set({ notified: ['after the flow'] });
+    await fakeBrowser.storage.local.set({ healthCheckMinutes: 4 });
     await new Promise((resolve) => setTimeout(resolve, 1300));
     expect(calls.seen).toHaveLength(count); // no flow, no more polling
     stop();
@@ -91,13 +91,13 @@ describe('watchStoredState', () => {
     const calls = recorder();
     const stop = watcher.watchStoredState(calls.listener);
     await vi.advanceTimersByTimeAsync(10);
-    await fakeBrowser.storage.local.set({ notified: ['written by a health check'] });
+    await fakeBrowser.storage.local.set({ healthCheckMinutes: 5 });
     vi.stubGlobal('document', { visibilityState: 'hidden' });
     await vi.advanceTimersByTimeAsync(5000);
-    expect(calls.seen.some((s) => s.notified?.[0] === 'written by a health check')).toBe(false);
+    expect(calls.seen.some((s) => s.healthCheckMinutes === 5)).toBe(false);
     vi.stubGlobal('document', { visibilityState: 'visible' });
     await vi.advanceTimersByTimeAsync(5000);
-    expect(calls.seen.some((s) => s.notified?.[0] === 'written by a health check')).toBe(true);
+    expect(calls.seen.some((s) => s.healthCheckMinutes === 5)).toBe(true);
     stop();
   });
 });

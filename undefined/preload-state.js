@@ -1,0 +1,1 @@
+globalThis.workspaceConnectStoredState = (globalThis.browser ?? chrome).storage.local.get(null);
