@@ -87,9 +87,11 @@ function main(): void {
       void onNotificationClicked(alarm.name.slice(NOTIFICATION_CLICK_ALARM_PREFIX.length));
     }
   });
-  browser.runtime.onStartup.addListener(() => void checkHealth());
+  // The browser forgets the badge when it restarts or updates the extension: it is set again
+  // from what was kept, then checked.
+  browser.runtime.onStartup.addListener(() => void showBadge().then(checkHealth));
   browser.runtime.onInstalled.addListener(({ reason }) => {
-    void checkHealth();
+    void showBadge().then(checkHealth);
     // First run: the admin's next step is pointing the extension at a workspace.
     if (reason === 'install') void browser.runtime.openOptionsPage();
   });

@@ -78,13 +78,15 @@ export function Options() {
   }, [state, loaded]);
 
   // Another workspace shown (switched in the popup, or this one signed out of): the form follows.
+  // None left: the form keeps the address, so that signing in again is one click.
   const activeWorkspace = state?.activeWorkspace;
   useEffect(() => {
-    if (!loaded || !state) return;
+    const settings = state?.settings;
+    if (!loaded || !settings) return;
     setAdding(false);
-    setWorkspaceUrl(state.settings?.workspaceUrl ?? '');
-    const usesToken = state.settings !== undefined && state.settings.credential !== 'sign-in';
-    setToken(usesToken ? (state.settings?.token ?? '') : '');
+    setWorkspaceUrl(settings.workspaceUrl);
+    const usesToken = settings.credential !== 'sign-in';
+    setToken(usesToken ? settings.token : '');
     setTokenOpen(usesToken);
   }, [activeWorkspace]);
 
@@ -357,20 +359,15 @@ function WorkspaceRow({ workspace, label, active }: { workspace: WorkspaceState;
   };
   return (
     <li class={`workspace${active ? ' active' : ''}`} data-workspace={workspaceUrl}>
-      <div class="row spread">
-        <div>
-          <strong>{label}</strong>
-          <p class="detail">
-            {workspaceUrl} ·{' '}
-            {profile?.status === 'ready'
-              ? t('signedInAs', [profile.me.user.name, profile.me.workspace.name])
-              : settings.token === ''
-                ? t('workspaceSignedOutState')
-                : ''}
-          </p>
-        </div>
-        {active ? <span class="tag">{t('workspaceShown')}</span> : null}
-      </div>
+      <strong>{label}</strong> {active && <span class="tag">{t('workspaceShown')}</span>}
+      <p class="detail">
+        {workspaceUrl} ·{' '}
+        {profile?.status === 'ready'
+          ? t('signedInAs', [profile.me.user.name, profile.me.workspace.name])
+          : settings.token === ''
+            ? t('workspaceSignedOutState')
+            : ''}
+      </p>
       {renaming ? (
         <form onSubmit={(e) => void onRename(e)} noValidate>
           <label for={`name-${workspaceUrl}`}>{t('workspaceNameLabel', workspaceUrl)}</label>
@@ -404,9 +401,12 @@ function WorkspaceRow({ workspace, label, active }: { workspace: WorkspaceState;
           <button aria-label={t('renameWorkspaceNamed', label)} onClick={() => setRenaming(true)}>
             {t('renameWorkspace')}
           </button>
-          <button aria-label={t('signOutOfWorkspace', label)} onClick={() => void act({ type: 'sign-out', workspaceUrl })}>
-            {t('signOut')}
-          </button>
+          {/* The shown workspace's Sign out is on its profile, below. */}
+          {!active && (
+            <button aria-label={t('signOutOfWorkspace', label)} onClick={() => void act({ type: 'sign-out', workspaceUrl })}>
+              {t('signOut')}
+            </button>
+          )}
         </div>
       )}
       {error && (

@@ -104,7 +104,7 @@ describe('accessibility (Chromium)', () => {
     await waitForText(cancelled, 'The connection was cancelled');
     await expectClean(cancelled, 'popup, failure');
 
-    // Sign-in with the workspace: its states in the settings and the popup, as the worker writes them.
+    // Sign-in with the workspace and several workspaces: their states in the settings and the popup, as the worker writes them.
     for (const name of [
       'options-signing-in',
       'options-sign-in-declined',
@@ -112,12 +112,18 @@ describe('accessibility (Chromium)', () => {
       'options-api-token',
       'options-managed',
       'popup-sign-in-ended',
+      // Several workspaces: the popup's switcher, the settings' list.
+      'popup-workspaces',
+      'options-workspaces',
     ]) {
       const scene = scenes('en').find((candidate) => candidate.name === name)!;
       const page = scene.page === 'popup' ? cancelled : rejected;
       await stageScene(page, world.server.url, scene);
       await page.reload();
-      await page.waitForSelector(scene.page === 'popup' ? '[data-testid=signed-out]' : '#workspace-url');
+      await page.waitForSelector(
+        name === 'popup-workspaces' ? '#workspace-switcher' : scene.page === 'popup' ? '[data-testid=signed-out]' : '#workspace-url',
+      );
+      if (name === 'options-workspaces') await page.waitForSelector('.workspaces');
       await expectClean(page, scene.name);
     }
     // …and the workspace's own sign-in page.

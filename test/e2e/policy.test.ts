@@ -5,7 +5,8 @@
  * reads `distribution/policies.json` beside its binary (`3rdparty` → `Extensions` → the add-on id).
  * Both are machine-wide, so the test writes them as root just before the browser starts and
  * removes them after. The extension starts on the preset workspace, signed out, with the URL,
- * API tokens and the health-check interval locked; signing in works.
+ * API tokens and the health-check interval locked; signing in works; adding another workspace is
+ * not offered.
  */
 import { realpathSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -100,5 +101,14 @@ describe.each(BROWSERS)('deployment by policy (%s)', (browserName) => {
     await signInOnWorkspace(world, await window);
     const status = await waitForText(options, 'Signed in as Ana García to Acme Analytics', '[data-testid=profile-status]');
     expect(status).toContain('Signed in with your workspace account.');
+    // "May add others" is off: adding a workspace is not offered, and the worker refuses one.
+    expect(await options.$('#add-workspace')).toBeNull();
+    const another = await options.evaluate(() =>
+      ((globalThis as unknown as { browser?: typeof chrome }).browser ?? chrome).runtime.sendMessage({
+        type: 'sign-in',
+        workspaceUrl: 'http://localhost:1/',
+      }),
+    );
+    expect(another).toMatchObject({ ok: false, error: { code: 'managed' } });
   });
 });

@@ -329,6 +329,15 @@ export async function fireHealthAlarm(world: World): Promise<void> {
   await probe.evaluate(() => ext().alarms.create('health-check-now', { when: Date.now() }));
 }
 
+/**
+ * Clicks a notification as the admin would (a test seam of test builds: headless browsers show no
+ * notification to click, so an alarm named after it runs the worker's click handler).
+ */
+export async function clickNotification(world: World, notificationId: string): Promise<void> {
+  const probe = await extensionProbe(world);
+  await probe.evaluate((id) => ext().alarms.create(`click-notification:${id}`, { when: Date.now() }), notificationId);
+}
+
 export async function badge(world: World): Promise<{ text: string; title: string }> {
   const probe = await extensionProbe(world);
   return probe.evaluate(async () => ({

@@ -1,1 +1,0 @@
-globalThis.workspaceConnectStoredState = (globalThis.browser ?? chrome).storage.local.get(null);
