@@ -72,7 +72,7 @@ export default defineConfig(({ mode }) => {
         output: {
           // The small pure modules the pages share with the service worker, as one chunk rather
           // than one each: every file is one more request before the popup can run.
-          codeSplitting: { groups: [{ name: 'core', test: /[\\/]src[\\/]shared[\\/](state|health|errors)\.ts$/ }] },
+          codeSplitting: { groups: [{ name: 'core', test: /[\\/]src[\\/]shared[\\/](state|health|errors|translate|attention)\.ts$/ }] },
         },
       },
     },

@@ -395,6 +395,22 @@ How each figure is taken (\`bench/run.ts\`):
   Each timing is one request from send to the whole answer read; the 50 completions are sent
   together and timed until the last is answered.
 
+What the service worker carries (${KB(sizes.serviceWorkerGzipBytes)}; 19.55 KB with sign-in and the
+organization's policy, 14.67 KB before them):
+- Sign-in's OAuth client, \`oauth4webapi\`, about 6.1 KB (discovery, PKCE, the authorization
+  response check, the code and refresh grants with their token-response checks, revocation; its
+  token-response check carries ID-token verification, which no \`openid\` sign-in uses but cannot
+  be left out); valibot about 2.5 KB; the worker's own sign-in code about 1.3 KB, the policy about
+  0.5 KB.
+- Several workspaces (#17) about 1.3 KB: the state gathered from each workspace's keys and the
+  migration to them, health checks, badge and notifications across workspaces, switch, rename and
+  sign-out per workspace.
+- The worker does not carry webextension-polyfill (about 3 KB): Firefox and Chromium 148+ have a
+  native promise-based \`browser\`, which the polyfill only handed through; the Chrome build requires
+  148 (\`minimum_chrome_version\`). The pages do not load valibot, so the worker has it to itself.
+  The small modules it shares with the popup (state, errors, translations, attention) are one
+  chunk, so it loads three files.
+
 What keeps the popup fast:
 - Preact's core only: the popup is a render of the stored state (\`src/popup/main.tsx\`), its rows
   are class components that render again only when their integration changes; no hooks.
@@ -409,6 +425,13 @@ What keeps the popup fast:
   written before it is sent (it must survive a stopped worker).
 
 Goals still missed, and why:
+- **Service worker ≤ 20 KB** (${KB(sizes.serviceWorkerGzipBytes)} here): several workspaces (#17) added about
+  1.3 KB to a worker that sign-in had brought to 19.55 KB. What would meet it again is the owner's
+  choice: checking the workspace's token responses with a valibot schema of our own instead of
+  \`oauth4webapi\`'s check, which carries the ID-token verification this sign-in never uses (about
+  −2.2 KB; discovery, PKCE and the authorization response would stay with the library), or a
+  budget that counts the features asked for since (about 21 KB). CI holds the worker at
+  ${BUDGETS.serviceWorkerGzipBytesCeiling} bytes meanwhile, so nothing grows unnoticed.
 - **Popup ≤ 2× a Preact hello-world** (×${sizes.popupToBaselineRatio} here). Two things: CI had been
   measuring under vitest's \`NODE_ENV=test\`, so its baseline was Preact's development bundle (8.5 KB)
   and the ratio read ×1.5; it builds in production mode now, as the bench always did. And the
@@ -416,7 +439,8 @@ Goals still missed, and why:
   attention summary, Details, the settings button, one blocking state, the visual system) cost
   about 1 KB gzip, where the ×2 goal left 54 bytes; the rest of that issue (Details with *Copy
   details for support*, the outcome with ×, the sticky *Add a data source*, one-line rows, counts in
-  the singular) about 300 more, and the typed message keys (a small shared chunk) about 100. CI
+  the singular) about 300 more, the typed message keys (a small shared chunk) about 100, and
+  several workspaces (#17: the switcher, the state gathered from each workspace's keys) about 0.7 KB. CI
   holds the popup at ×${BUDGETS.popupToBaselineRatioCeiling} until the owner decides between the ×2 goal and those screens.
 - **Popup paint ≤ 1.25× a blank page** (×${results.popupPaint.ratio} here; it moves between about ×1.4 and
   ×1.75 from run to run): the popup cannot paint its list before it has loaded its modules, read the

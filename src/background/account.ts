@@ -6,7 +6,7 @@
 import browser from './browser';
 import type { CommandReply } from '../shared/commands';
 import { appError, type AppError } from '../shared/errors';
-import { IDLE, type Settings } from '../shared/state';
+import { IDLE, isFlowRunning, type Settings } from '../shared/state';
 import { workspaceAllowed } from '../shared/policy';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
 import { revocationOf, signInAt, storeAccess } from './sign-in';
@@ -60,9 +60,13 @@ export function createAccount(deps: AccountDeps): Account {
     return me.ok ? { ok: true } : failure(me.error);
   }
 
-  /** The flow belongs to the active workspace: no other becomes active until it is over. */
+  /**
+   * The flow belongs to the active workspace: no other becomes active until it is over (one left
+   * in storage by a stopped worker counts too, until the new worker has resumed or reported it).
+   */
   async function mayActivate(workspaceUrl: string): Promise<boolean> {
-    return !deps.isFlowRunning() || (await readState()).activeWorkspace === workspaceUrl;
+    const { activeWorkspace, flow } = await readState();
+    return activeWorkspace === workspaceUrl || !(deps.isFlowRunning() || (flow !== undefined && isFlowRunning(flow)));
   }
 
   /** The extension now acts with this credential in this workspace: added if new, and active. */

@@ -25,8 +25,8 @@ describe('bundle size budgets (production build, gzip)', () => {
     expect(sizes.popupGzipBytes / sizes.baselineGzipBytes).toBeLessThanOrEqual(BUDGETS.popupToBaselineRatioCeiling);
   });
 
-  it(`the service worker loads at most ${BUDGETS.serviceWorkerGzipBytes} bytes`, () => {
+  it(`the service worker loads at most ${BUDGETS.serviceWorkerGzipBytesCeiling} bytes`, () => {
     expect(sizes.serviceWorkerGzipBytes).toBeGreaterThan(1000);
-    expect(sizes.serviceWorkerGzipBytes).toBeLessThanOrEqual(BUDGETS.serviceWorkerGzipBytes);
+    expect(sizes.serviceWorkerGzipBytes).toBeLessThanOrEqual(BUDGETS.serviceWorkerGzipBytesCeiling);
   });
 });

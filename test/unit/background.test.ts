@@ -200,6 +200,10 @@ describe('account', () => {
     const running = account.createAccount({ ...deps(), isFlowRunning: () => true });
     await expect(running.switchTo(URL_B)).resolves.toMatchObject({ ok: false, error: { code: 'flow-running' } });
     expect((await local()).activeWorkspace).toBe(URL_A);
+    // A flow a stopped worker left in storage, not yet resumed by this one, holds it too.
+    await fakeBrowser.storage.local.set({ flow: { phase: 'starting', flowId: 'f2', kind: 'connect', startedAt: 3 } });
+    await expect(account.createAccount(deps()).switchTo(URL_B)).resolves.toMatchObject({ ok: false, error: { code: 'flow-running' } });
+    await fakeBrowser.storage.local.set({ flow: failedFlow });
 
     const parts = deps();
     const accounts = account.createAccount(parts);
