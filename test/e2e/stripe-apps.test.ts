@@ -130,38 +130,42 @@ async function installFromAnotherWorkspace(world: World): Promise<void> {
   expect(completed.status).toBe(201);
 }
 
-describe.each(BROWSERS)('a slow sign-in at Stripe (%s)', (browserName) => {
-  let world: World;
-  afterEach(async () => {
-    await world.close();
-  });
-
-  it('outlasts the background’s idle timeout and still ends in Successful connection', async () => {
-    // Firefox's event page idles out after 30 s without events; here after 2 s, so a sign-in of a
-    // few seconds spans several idle periods. Chromium's service worker idles out after 30 s, a
-    // limit no flag shortens, so there the admin takes a little longer than that.
-    const idleMs = browserName === 'firefox' ? 2_000 : 30_000;
-    world = await startWorld({ browser: browserName, firefoxPrefs: { 'extensions.background.idle.timeout': idleMs } });
-    await configureWorkspace(world);
-    const popup = await openPopup(world);
-    if (browserName === 'firefox') {
-      // The shortened timeout is in effect: an idle event page is gone (runtime.getContexts).
-      const backgrounds = () =>
-        popup.evaluate(async () => {
-          const runtime = browser.runtime as unknown as { getContexts(filter: { contextTypes: string[] }): Promise<unknown[]> };
-          return (await runtime.getContexts({ contextTypes: ['BACKGROUND'] })).length;
-        });
-      await expect.poll(backgrounds, { timeout: 15_000, interval: 250 }).toBe(0);
-    }
-    const stripeWindow = waitForStripeWindow(world);
-    await popup.locator('button ::-p-text(Connect with Stripe)').click();
-    const stripe = await stripeWindow;
-    await popup.close();
-    // The admin reads the permissions, finds their password: no extension event meanwhile.
-    await new Promise((resolve) => setTimeout(resolve, browserName === 'firefox' ? 5 * idleMs : idleMs + 5_000));
-    await signInOnEmulator(stripe);
-    const reopened = await openPopup(world);
-    expect(await waitForText(reopened, 'Successful connection')).toContain('Acme Store');
-    expect(await workspaceIntegrations(world)).toMatchObject([{ stripeAccountId: ACME, status: 'active' }]);
-  }, 90_000);
+// Both browsers at once: each test mostly waits out its browser's idle timeout, in a world of its own.
+describe.concurrent('a slow sign-in at Stripe', () => {
+  it.for(BROWSERS)(
+    'outlasts the background’s idle timeout and still ends in Successful connection (%s)',
+    { timeout: 90_000 },
+    async (browserName, { expect }) => {
+      // Firefox's event page idles out after 30 s without events; here after 2 s, so a sign-in of a
+      // few seconds spans several idle periods. Chromium's service worker idles out after 30 s, a
+      // limit no flag shortens, so there the admin takes a little longer than that.
+      const idleMs = browserName === 'firefox' ? 2_000 : 30_000;
+      const world = await startWorld({ browser: browserName, firefoxPrefs: { 'extensions.background.idle.timeout': idleMs } });
+      try {
+        await configureWorkspace(world);
+        const popup = await openPopup(world);
+        if (browserName === 'firefox') {
+          // The shortened timeout is in effect: an idle event page is gone (runtime.getContexts).
+          const backgrounds = () =>
+            popup.evaluate(async () => {
+              const runtime = browser.runtime as unknown as { getContexts(filter: { contextTypes: string[] }): Promise<unknown[]> };
+              return (await runtime.getContexts({ contextTypes: ['BACKGROUND'] })).length;
+            });
+          await expect.poll(backgrounds, { timeout: 15_000, interval: 250 }).toBe(0);
+        }
+        const stripeWindow = waitForStripeWindow(world);
+        await popup.locator('button ::-p-text(Connect with Stripe)').click();
+        const stripe = await stripeWindow;
+        await popup.close();
+        // The admin reads the permissions, finds their password: no extension event meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, browserName === 'firefox' ? 5 * idleMs : idleMs + 5_000));
+        await signInOnEmulator(stripe);
+        const reopened = await openPopup(world);
+        expect(await waitForText(reopened, 'Successful connection')).toContain('Acme Store');
+        expect(await workspaceIntegrations(world)).toMatchObject([{ stripeAccountId: ACME, status: 'active' }]);
+      } finally {
+        await world.close();
+      }
+    },
+  );
 });
