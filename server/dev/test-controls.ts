@@ -34,7 +34,12 @@ export interface TestControlOptions {
 export function createTestControls(services: WorkspaceServices, options: TestControlOptions): TestControls {
   const { emulatorUrl, defaultWorkspaceId } = options;
   const { db } = services;
-  const requestLog: Array<{ method: string; path: string; status: number; at: string }> = [];
+  /**
+   * Every API request answered: with the validator it sent (If-None-Match) and the bytes of the
+   * answer on the wire, status line and headers included (the benchmark's cost of a check).
+   */
+  const requestLog: Array<{ method: string; path: string; status: number; at: string; ifNoneMatch: string | null; responseBytes: number }> =
+    [];
   /** API requests still being handled (a delayed one whose client went away included). */
   let inFlight = 0;
   const faults = createFaultInjector();
@@ -44,8 +49,19 @@ export function createTestControls(services: WorkspaceServices, options: TestCon
     const path = new URL(c.req.url).pathname;
     if (path.startsWith('/__test/')) return next();
     const res = c.env.outgoing;
+    // One request at a time per connection (HTTP/1.1): what the socket sent meanwhile is this answer.
+    const socket = res.socket;
+    const sentBefore = socket?.bytesWritten ?? 0;
+    const ifNoneMatch = c.req.header('if-none-match') ?? null;
     res.once('close', () => {
-      requestLog.push({ method: c.req.method, path, status: res.statusCode, at: iso() });
+      requestLog.push({
+        method: c.req.method,
+        path,
+        status: res.statusCode,
+        at: iso(),
+        ifNoneMatch,
+        responseBytes: (socket?.bytesWritten ?? sentBefore) - sentBefore,
+      });
       if (requestLog.length > 1000) requestLog.shift();
     });
     inFlight += 1;
