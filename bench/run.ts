@@ -35,7 +35,9 @@ const sizes = measureSizes(join(work, 'production'));
 
 // 2. The workspace server, on each driver, before any browser runs.
 const serverFigures: ServerFigures[] = [];
-for (const driver of ['pglite', 'postgres'] as const) serverFigures.push(await measureServer(driver, log));
+// BENCH_SKIP_SERVER=1: the browser figures alone (while working on them; the report then lacks the server's).
+if (process.env.BENCH_SKIP_SERVER !== '1')
+  for (const driver of ['pglite', 'postgres'] as const) serverFigures.push(await measureServer(driver, log));
 
 // 3. The bench build (the production bundle with the development manifest) plus a blank page.
 execFileSync(

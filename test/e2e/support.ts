@@ -32,20 +32,30 @@ export async function startWorld(
   options: { lang?: string; server?: Partial<ReferenceServerOptions>; browser?: BrowserName; firefoxPrefs?: Record<string, unknown> } = {},
 ): Promise<World> {
   const dataDir = await mkdtemp(join(tmpdir(), 'wc-e2e-'));
-  const server = await startReferenceServer({ dataDir, database: await testDatabase(), testControls: true, ...options.server });
   const name = options.browser ?? 'chromium';
-  const launched =
+  // The workspace and the browser start side by side: opening the database is work for this
+  // process, starting the browser mostly waiting for another (about 0.4 s a test).
+  const [serverStart, browserStart] = await Promise.allSettled([
+    (async () => startReferenceServer({ dataDir, database: await testDatabase(), testControls: true, ...options.server }))(),
     name === 'firefox'
-      ? await firefoxWithFreshExtension({
+      ? firefoxWithFreshExtension({
           ...(options.lang ? { lang: options.lang } : {}),
           ...(options.firefoxPrefs ? { prefs: options.firefoxPrefs } : {}),
         })
-      : await launchChromiumWithExtension({
+      : launchChromiumWithExtension({
           executablePath: inject('chromiumPath'),
           extensionDir: inject('extensionDir'),
           headless: true,
           ...(options.lang ? { lang: options.lang } : {}),
-        });
+        }),
+  ]);
+  if (serverStart.status === 'rejected' || browserStart.status === 'rejected') {
+    if (serverStart.status === 'fulfilled') await serverStart.value.close();
+    if (browserStart.status === 'fulfilled' && name === 'chromium') await browserStart.value.browser.close();
+    throw serverStart.status === 'rejected' ? serverStart.reason : (browserStart as PromiseRejectedResult).reason;
+  }
+  const server = serverStart.value;
+  const launched = browserStart.value;
   return {
     ...launched,
     name,
