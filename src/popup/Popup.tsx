@@ -5,7 +5,7 @@ import type { FlowState, StoredState } from '../shared/state';
 import { IDLE, isFlowRunning, workspaceLabel } from '../shared/state';
 import { ErrorDetails } from '../ui/ErrorDetails';
 import { SignInAgain } from '../ui/SignInAgain';
-import { errorMessage, t } from '../ui/i18n';
+import { errorMessage, plural, t } from '../ui/i18n';
 import { sendCommand } from '../ui/commands';
 import { FlowStatus } from './FlowStatus';
 import { IntegrationList } from './IntegrationList';
@@ -71,7 +71,7 @@ function WorkspaceSwitcher({ state }: { state: StoredState }) {
           const attention = (workspace.health?.integrations ?? []).filter(needsAttention).length;
           return (
             <option key={workspace.settings.workspaceUrl} value={workspace.settings.workspaceUrl}>
-              {attention ? t('workspaceNeedsAttention', [label, String(attention)]) : label}
+              {attention ? `${label} — ${plural('needAttention', attention)}` : label}
             </option>
           );
         })}

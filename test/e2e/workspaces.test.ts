@@ -119,7 +119,7 @@ describe.each(BROWSERS)('several workspaces (%s)', (browserName) => {
     await expect.poll(() => notificationIds(world!), poll).toEqual([notification]);
     await expect
       .poll(() => popup.$$eval('#workspace-switcher option', (options) => options.map((o) => o.textContent)), poll)
-      .toContain('Beta (client) — 1 need attention');
+      .toContain('Beta (client) — 1 needs attention');
     expect((await extensionState(popup)).activeWorkspace).toBe(acmeUrl);
 
     // The notification's click shows the second workspace, where Reauthenticate is.
