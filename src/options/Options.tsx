@@ -359,7 +359,7 @@ function WorkspaceRow({ workspace, label, active }: { workspace: WorkspaceState;
   };
   return (
     <li class={`workspace${active ? ' active' : ''}`} data-workspace={workspaceUrl}>
-      <strong>{label}</strong> {active && <span class="tag">{t('workspaceShown')}</span>}
+      <strong>{label}</strong> {active && <span class="status status-active">{t('workspaceShown')}</span>}
       <p class="detail">
         {workspaceUrl} ·{' '}
         {profile?.status === 'ready'

@@ -142,7 +142,6 @@ export type StoredState = Partial<WorkspaceState> & GlobalState & { workspaces: 
 export const WORKSPACE_KEYS = ['settings', 'profile', 'health', 'operation', 'notified'] as const satisfies ReadonlyArray<
   keyof WorkspaceState
 >;
-export type WorkspaceKey = (typeof WORKSPACE_KEYS)[number];
 
 /** Beside these, `schemaVersion` says which shape the keys are in (stored-state.ts). */
 export const GLOBAL_KEYS = ['activeWorkspace', 'signIn', 'flow', 'policy', 'healthCheckMinutes'] as const satisfies ReadonlyArray<
