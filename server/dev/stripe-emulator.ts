@@ -7,7 +7,10 @@
  *   is refused), one install per (account, mode): a new install retires the earlier one's tokens.
  * - Connect (legacy): `/oauth/authorize`, `/oauth/token`, `/oauth/deauthorize`.
  * Authorization codes are single-use and expire; reusing one revokes the tokens issued with it.
- * Tests move its clock forward and break connections the ways real ones break.
+ * - The list endpoints a workspace syncs (`GET /v1/customers`, …), over seeded data per account
+ *   (emulated-stripe-data.ts), with Stripe's pagination.
+ * Tests move its clock forward, create and delete objects, and break connections and syncs the ways
+ * real ones break (rate limits, missing permissions, tokens revoked mid-import, a slow Stripe).
  */
 import { EXTENSION_REDIRECT_URI } from '../src/redirect-uri';
 import { randomBytes } from 'node:crypto';
@@ -15,14 +18,31 @@ import Stripe from 'stripe';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { escapeHtml, readBody, sendHtml, sendJson } from './http';
+import {
+  ACME_STORE_ROWS,
+  createAccountData,
+  DEMO_ACCOUNT_CREATED,
+  EMULATED_API_VERSION,
+  GLOBEX_SHOP_ROWS,
+  isSyncedObject,
+  READ_PERMISSIONS,
+  SYNCED_OBJECTS,
+  type AccountData,
+  type StripeApiError,
+  type SyncedObject,
+} from './emulated-stripe-data';
 
 export interface EmulatedAccount {
   id: string;
   email: string;
   password: string;
   name: string;
-  /** Connect: the mode its grants are in (Stripe Apps takes the mode from the install link). */
+  /** Connect: the mode its grants are in (Stripe Apps takes the mode from the install link). Its objects' `livemode`. */
   livemode: boolean;
+  /** When the account was created (unix seconds); its seeded objects are spread from then to the emulator's start. */
+  created?: number;
+  /** How many objects each list holds (none when absent). */
+  data?: Partial<Record<SyncedObject, number>>;
 }
 
 type Mode = 'live' | 'test';
@@ -39,6 +59,8 @@ export interface EmulatorOptions {
   webhookSecret?: string;
   /** Benchmarks: approve at once for this account's email, without showing the sign-in page. */
   autoApprove?: string;
+  /** How long every list page waits before answering (per account: the `pace` control). Default 0. */
+  listDelayMs?: number;
 }
 
 export const EMULATOR_CLIENT_ID = 'ca_WorkspaceConnectEmulator';
@@ -65,6 +87,8 @@ export const DEFAULT_ACCOUNTS: EmulatedAccount[] = [
     password: 'stripe-demo',
     name: 'Acme Store',
     livemode: false,
+    created: DEMO_ACCOUNT_CREATED,
+    data: ACME_STORE_ROWS,
   },
   {
     id: 'acct_1GlobexShopTest0',
@@ -72,6 +96,8 @@ export const DEFAULT_ACCOUNTS: EmulatedAccount[] = [
     password: 'stripe-demo',
     name: 'Globex Shop',
     livemode: false,
+    created: DEMO_ACCOUNT_CREATED,
+    data: GLOBEX_SHOP_ROWS,
   },
 ];
 
@@ -115,8 +141,11 @@ export interface StripeEmulator {
   deauthorizations: Deauthorization[];
   /** Every call to a token endpoint (code exchanges and refreshes), oldest first. */
   grants: TokenGrant[];
-  /** Every request the emulator received, with the credentials it carried (for leak checks). */
-  requests: Array<{ method: string; path: string; authorization: string | null; query: string }>;
+  /**
+   * Every request the emulator received: the credentials it carried (for leak checks), when (its
+   * clock, ISO) and its answer's status (null until sent).
+   */
+  requests: Array<{ method: string; path: string; authorization: string | null; query: string; at: string; status: number | null }>;
   /** Where `account.application.*` events go: the platform's webhook endpoint. */
   setWebhookUrl(url: string): void;
   /** Every access and refresh token it handed out (for checks that they are stored sealed). */
@@ -149,6 +178,19 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   /** Delays (ms) for the next token requests, one each. */
   const slowTokenRequests: number[] = [];
   let webhookUrl: string | null = null;
+  // The lists' data, made when an account is first listed, from the emulator's start (stable while it runs).
+  const startedAt = Math.floor(now() / 1000);
+  const accountData = new Map<string, AccountData>();
+  const dataOf = (account: EmulatedAccount) => {
+    let data = accountData.get(account.id);
+    if (!data) accountData.set(account.id, (data = createAccountData(account, startedAt)));
+    return data;
+  };
+  // Faults of the list endpoints, per account (controls below).
+  const rateLimitedRequests = new Map<string, number>();
+  const deniedObjects = new Map<string, Set<SyncedObject>>();
+  const pagesBeforeRevoking = new Map<string, number>();
+  const listDelays = new Map<string, number>();
 
   const modeOfKey = (key: string): Mode | null =>
     key === EMULATOR_SECRET_KEYS.live ? 'live' : key === EMULATOR_SECRET_KEYS.test ? 'test' : null;
@@ -185,7 +227,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     const payload = JSON.stringify({
       id: `evt_${token(16)}`,
       object: 'event',
-      api_version: '2025-01-27.acacia',
+      api_version: EMULATED_API_VERSION,
       created: Math.floor(now() / 1000),
       type,
       account: accountId,
@@ -206,6 +248,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     sendJson(res, status, { error, error_description: description });
   const apiError = (res: ServerResponse, status: number, type: string, code: string | null, message: string) =>
     sendJson(res, status, { error: { type, ...(code ? { code } : {}), message } });
+  const sendApiError = (res: ServerResponse, { status, ...error }: StripeApiError) => sendJson(res, status, { error });
 
   /** Stripe shows a bad client_id or redirect_uri as a page of its own: there is nowhere safe to send the user. */
   function checkAuthorizeParams(kind: Kind, params: URLSearchParams, res: ServerResponse): boolean {
@@ -373,9 +416,131 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     return null;
   }
 
+  /**
+   * The account an API call acts for: a Stripe Apps token's own, or the one in `Stripe-Account` with
+   * the platform's key (Connect). Null when it was answered instead: Stripe down for that account
+   * (whatever the key, before it is checked), a bad or expired key, or an account not connected.
+   */
+  function actingAccount(req: IncomingMessage, res: ServerResponse): EmulatedAccount | null {
+    const target = tokenOwners.get(credentialOf(req)) ?? String(req.headers['stripe-account'] ?? '');
+    if (failingAccounts.has(target)) {
+      apiError(res, 500, 'api_error', null, 'An unknown error occurred');
+      return null;
+    }
+    const caller = apiCaller(req, res);
+    if (!caller) return null;
+    const accountId = 'app' in caller ? caller.app.accountId : target;
+    const account = accounts.find((a) => a.id === accountId);
+    if (!account || ('platform' in caller && !isConnected(accountId))) {
+      apiError(
+        res,
+        403,
+        'invalid_request_error',
+        'account_invalid',
+        `The provided key does not have access to account '${accountId}' (or that account does not exist).`,
+      );
+      return null;
+    }
+    return account;
+  }
+
+  /** `GET /v1/<object>`: one page of the acting account's list, after the faults tests set for it. */
+  async function listObjects(req: IncomingMessage, res: ServerResponse, object: SyncedObject, params: URLSearchParams): Promise<void> {
+    const account = actingAccount(req, res);
+    if (!account) return;
+    const limited = rateLimitedRequests.get(account.id) ?? 0;
+    if (limited > 0) {
+      rateLimitedRequests.set(account.id, limited - 1);
+      // No Stripe-Should-Retry header: stripe-node then surfaces it (StripeRateLimitError) instead of retrying.
+      return apiError(
+        res,
+        429,
+        'invalid_request_error',
+        'rate_limit',
+        'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+      );
+    }
+    if (deniedObjects.get(account.id)?.has(object)) {
+      return apiError(
+        res,
+        403,
+        'invalid_request_error',
+        'more_permissions_required_for_application',
+        `The provided key '${credentialOf(req).slice(0, 12)}…' does not have the required permissions for this endpoint on account '${account.id}'. Having the '${READ_PERMISSIONS[object]}' permission would allow this request to continue.`,
+      );
+    }
+    const delayMs = listDelays.get(account.id) ?? options.listDelayMs ?? 0;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const page = dataOf(account).list(object, params);
+    if ('error' in page) return sendApiError(res, page.error);
+    sendJson(res, 200, page.list, { 'Request-Id': `req_${token(10)}` });
+    // Revoked in the middle of an import: the page after the last allowed one meets retired tokens.
+    const pagesLeft = pagesBeforeRevoking.get(account.id);
+    if (pagesLeft === undefined) return;
+    if (pagesLeft > 1) {
+      pagesBeforeRevoking.set(account.id, pagesLeft - 1);
+    } else {
+      pagesBeforeRevoking.delete(account.id);
+      retireTokens(account.id);
+    }
+  }
+
+  /** Controls of an account's lists (bodies are JSON); null when `action` is none of them. */
+  function listControl(account: EmulatedAccount, action: string, body: Record<string, unknown>): [status: number, answer: unknown] | null {
+    const accountId = account.id;
+    const object = isSyncedObject(body.object) ? body.object : null;
+    const noObject: [number, unknown] = [400, { error: `object must be one of ${SYNCED_OBJECTS.join(', ')}` }];
+    const whole = (value: unknown, least: number): value is number =>
+      typeof value === 'number' && Number.isInteger(value) && value >= least;
+    const seconds = Math.floor(now() / 1000);
+    switch (action) {
+      case 'create': {
+        if (!object) return noObject;
+        const made = dataOf(account).create(object, body.count === undefined ? 1 : Number(body.count), seconds);
+        if ('error' in made) return [made.error.status, { error: made.error.message }];
+        return [200, { accountId, action, object, ids: made.objects.map((o) => o.id), eventIds: made.events.map((e) => e.id) }];
+      }
+      case 'delete': {
+        if (!object) return noObject;
+        const gone = dataOf(account).remove(object, typeof body.id === 'string' ? body.id : '', seconds);
+        if ('error' in gone) return [gone.error.status, { error: gone.error.message }];
+        return [200, { accountId, action, object, ids: [gone.object.id], eventIds: [gone.event.id] }];
+      }
+      case 'rate-limit': {
+        const { count = 1 } = body;
+        if (!whole(count, 0)) return [400, { error: 'count must be a whole number' }];
+        rateLimitedRequests.set(accountId, count);
+        return [200, { accountId, action, count }];
+      }
+      case 'deny':
+      case 'allow': {
+        if (!object) return noObject;
+        const denied = deniedObjects.get(accountId) ?? new Set<SyncedObject>();
+        if (action === 'deny') denied.add(object);
+        else denied.delete(object);
+        deniedObjects.set(accountId, denied);
+        return [200, { accountId, action, object, denied: [...denied] }];
+      }
+      case 'revoke-after': {
+        const { pages } = body;
+        if (!whole(pages, 1)) return [400, { error: 'pages must be a whole number from 1' }];
+        pagesBeforeRevoking.set(accountId, pages);
+        return [200, { accountId, action, pages }];
+      }
+      case 'pace': {
+        const { delayMs } = body;
+        if (!whole(delayMs, 0)) return [400, { error: 'delayMs must be a whole number of milliseconds' }];
+        listDelays.set(accountId, delayMs);
+        return [200, { accountId, action, delayMs }];
+      }
+    }
+    return null;
+  }
+
   const accountObject = (found: EmulatedAccount) => ({
     id: found.id,
     object: 'account',
+    created: found.created ?? DEMO_ACCOUNT_CREATED,
     email: found.email,
     business_profile: { name: found.name },
     settings: { dashboard: { display_name: found.name } },
@@ -386,8 +551,19 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const route = `${req.method} ${url.pathname}`;
-    requests.push({ method: req.method ?? 'GET', path: url.pathname, authorization: req.headers.authorization ?? null, query: url.search });
+    const entry: StripeEmulator['requests'][number] = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      authorization: req.headers.authorization ?? null,
+      query: url.search,
+      at: new Date(now()).toISOString(),
+      status: null,
+    };
+    requests.push(entry);
     if (requests.length > 1000) requests.shift();
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
 
     if (route === 'GET /oauth/authorize' || route === 'POST /oauth/authorize') {
       return authorize(req, res, url, { kind: 'connect' });
@@ -443,21 +619,7 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
     }
 
     if (route === 'GET /v1/balance') {
-      // Stripe down for this account: whatever the key, before it is checked.
-      const target = tokenOwners.get(credentialOf(req)) ?? String(req.headers['stripe-account'] ?? '');
-      if (failingAccounts.has(target)) return apiError(res, 500, 'api_error', null, 'An unknown error occurred');
-      const caller = apiCaller(req, res);
-      if (!caller) return;
-      const accountId = 'app' in caller ? caller.app.accountId : target;
-      if ('platform' in caller && !isConnected(accountId)) {
-        return apiError(
-          res,
-          403,
-          'invalid_request_error',
-          'account_invalid',
-          `The provided key does not have access to account '${accountId}' (or that account does not exist).`,
-        );
-      }
+      if (!actingAccount(req, res)) return;
       return sendJson(res, 200, {
         object: 'balance',
         livemode: false,
@@ -465,6 +627,9 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
         pending: [{ amount: 0, currency: 'usd' }],
       });
     }
+
+    const listed = SYNCED_OBJECTS.find((object) => route === `GET /v1/${object}`);
+    if (listed) return listObjects(req, res, listed, url.searchParams);
 
     if (route === 'GET /__emulator/deauthorizations') return sendJson(res, 200, { deauthorizations });
     if (route === 'GET /__emulator/grants') return sendJson(res, 200, { grants });
@@ -516,7 +681,15 @@ export async function startStripeEmulator(options: EmulatorOptions = {}): Promis
         'restore-refresh': () => failingRefreshes.delete(accountId),
       };
       const act = actions[action];
-      if (!act) return sendJson(res, 404, { error: `no such control: ${action}` });
+      if (!act) {
+        // The lists' controls take a JSON body.
+        const body = await readJsonObject(req);
+        const answer = body && listControl(found, action, body);
+        if (answer) return sendJson(res, answer[0], answer[1]);
+        return body
+          ? sendJson(res, 404, { error: `no such control: ${action}` })
+          : sendJson(res, 400, { error: 'the body must be a JSON object' });
+      }
       act();
       return sendJson(res, 200, { accountId, action });
     }
@@ -557,8 +730,18 @@ type AuthorizePage = { kind: 'connect' } | { kind: 'app'; mode: Mode };
 
 const token = (bytes: number) => randomBytes(bytes).toString('base64url').replace(/[-_]/g, 'x');
 
+/** A control's JSON body (none: `{}`); null when it is not a JSON object. */
+async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown> | null> {
+  try {
+    const body: unknown = JSON.parse((await readBody(req)) || '{}');
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What the emulated app's manifest asks for: read access to the objects a workspace syncs. */
-const APP_PERMISSIONS = ['Customers', 'Charges', 'Invoices', 'Subscriptions', 'Coupons', 'Prices and plans', 'Events'];
+const APP_PERMISSIONS = ['Customers', 'Charges', 'Invoices', 'Subscriptions', 'Coupons', 'Products', 'Prices and plans', 'Events'];
 
 const PAGE_STYLE = `
     :root { color-scheme: light dark; font: 15px/1.5 system-ui, sans-serif; }
