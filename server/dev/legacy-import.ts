@@ -7,6 +7,7 @@
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
+import { syncDue } from '../src/data/sync-state';
 import type { Database } from '../src/db/database';
 import type { Sealer } from '../src/secrets';
 import { insertWorkspace } from '../src/data/workspaces';
@@ -70,6 +71,8 @@ export async function importLegacyStore(
           integration.problem?.detail ?? null,
         ],
       );
+      // Its data is imported from the next sync on.
+      await syncDue(tx, integration.id, new Date().toISOString());
       const secret = legacy.secrets[integration.id];
       if (secret) {
         await tx.query('INSERT INTO stripe_credentials (integration_id, access_token, refresh_token) VALUES ($1, $2, $3)', [

@@ -14,6 +14,8 @@ import { listen } from '../src/node';
 import { answerError, notFound } from '../src/problems';
 import type { RateLimit } from '../src/rate-limit';
 import { createStripeGateway, type StripeConfig, type StripeMode, type StripeProvider } from '../src/stripe-gateway';
+import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../src/sync';
+import { startSyncer, withoutUndefined, type Syncer } from '../src/sync/syncer';
 import { startTokenRefresher } from '../src/token-refresh';
 import { createSignIn } from '../src/sign-in';
 import { SIGN_IN_REDIRECT_URIS } from '../../scripts/extension-ids';
@@ -76,11 +78,13 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const firstStart = await ensureWorkspace(db, demo);
   // Tests move this clock forward (with the emulator's) to age tokens and sessions.
   let clockOffset = 0;
+  let syncer: Syncer | null = null;
   const apiOptions = {
     db,
     sealer,
     stripe,
     now: () => Date.now() + clockOffset,
+    syncWake: () => syncer?.wake(),
     ...(options.sessionTtlSeconds ? { sessionTtlSeconds: options.sessionTtlSeconds } : {}),
     // `npm start` and `npm run server` pass WORKSPACE_RATE_LIMIT (default 60 a minute); a test
     // world that does not say writes faster than any admin, and limits are tested on their own.
@@ -91,6 +95,10 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   const api = createWorkspaceApi({ ...apiOptions, callerOfAccessToken: signIn.callerOfAccessToken });
   const services = { ...servicesOf(apiOptions), callerOfAccessToken: signIn.callerOfAccessToken };
   const refresher = startTokenRefresher(services);
+  // Off unless asked for (`npm start` and `npm run server` ask): a test world syncs when its test does.
+  if (options.sync) syncer = startSyncer(services, options.sync);
+  // The test controls' "sync now" runs with the same timing.
+  const syncSettings: SyncSettings = { ...DEFAULT_SYNC_SETTINGS, ...withoutUndefined(options.sync || {}) };
   const app = new Hono<{ Bindings: HttpBindings }>();
   if (options.testControls && emulatorUrl) {
     const advanceClock = async (ms: number) => {
@@ -98,7 +106,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
       if (emulator) emulator.advanceClock(ms);
       else await fetch(`${emulatorUrl}/__emulator/clock`, { method: 'POST', body: JSON.stringify({ advanceSeconds: ms / 1000 }) });
     };
-    const controls = createTestControls(services, { emulatorUrl, defaultWorkspaceId: demo.id, advanceClock });
+    const controls = createTestControls(services, { emulatorUrl, defaultWorkspaceId: demo.id, advanceClock, syncSettings });
     app.route('/__test', controls.routes);
     app.use(controls.middleware);
   }
@@ -118,6 +126,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
     firstStart,
     async close() {
       refresher.stop();
+      await syncer?.stop();
       await server.close();
       await emulator?.close();
       await db.close();

@@ -12,7 +12,7 @@ import { HttpError, jsonResponse, readJson } from '../src/problems';
 import { pickLanguage } from '../src/reasons';
 import { parseBody } from '../src/requests';
 import { presentIntegration } from '../src/routes/integrations';
-import { syncIntegration } from '../src/sync';
+import { syncIntegration, type SyncSettings } from '../src/sync';
 import { createFaultInjector } from './faults';
 import { refreshDueTokens } from '../src/token-refresh';
 import { BreakRequest, ClockRequest, FaultRequest, SeedRequest } from './test-control-requests';
@@ -29,6 +29,8 @@ export interface TestControlOptions {
   defaultWorkspaceId: string;
   /** Moves the workspace's clock and the emulator's together. */
   advanceClock(ms: number): Promise<void>;
+  /** How "sync now" runs (the server's sync timing). */
+  syncSettings: SyncSettings;
 }
 
 export function createTestControls(services: WorkspaceServices, options: TestControlOptions): TestControls {
@@ -143,7 +145,7 @@ export function createTestControls(services: WorkspaceServices, options: TestCon
     })
     .post('/integrations/:id/sync', async (c) => {
       const { workspaceId } = await workspaceOf(c.req.param('id'));
-      const synced = await syncIntegration(services, workspaceId, c.req.param('id'));
+      const synced = await syncIntegration(services, workspaceId, c.req.param('id'), options.syncSettings);
       return jsonResponse(200, presentIntegration(synced, pickLanguage(c.req.header('accept-language'))));
     })
     .post('/integrations/:id/break', async (c) => {
@@ -156,10 +158,10 @@ export function createTestControls(services: WorkspaceServices, options: TestCon
       } else if (how === 'expired') {
         // The tokens stop working (as after a reused code), refresh tokens included; the next sync finds out.
         await emulatorControl(stripeAccountId, 'revoke-tokens');
-        await syncIntegration(services, workspaceId, integrationId);
+        await syncIntegration(services, workspaceId, integrationId, options.syncSettings);
       } else {
         await emulatorControl(stripeAccountId, 'fail-api');
-        await syncIntegration(services, workspaceId, integrationId);
+        await syncIntegration(services, workspaceId, integrationId, options.syncSettings);
         await emulatorControl(stripeAccountId, 'restore-api');
       }
       const after = await findIntegration(db, workspaceId, integrationId);

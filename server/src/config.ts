@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { RateLimit } from './rate-limit';
 import { DEFAULT_RATE_LIMIT } from './rate-limit';
 import type { StripeConfig, StripeMode, StripeModeKeys } from './stripe-gateway';
+import type { SyncerOptions } from './sync/syncer';
 import type { StorageOptions } from './workspace';
 import { SIGN_IN_REDIRECT_URIS } from '../../scripts/extension-ids';
 
@@ -25,6 +26,8 @@ export interface WorkspaceConfig extends StorageOptions {
   publicUrl?: string;
   /** The extension's sign-in redirect URLs (SIGN_IN_REDIRECT_URIS, comma-separated). */
   signInRedirectUris: string[];
+  /** Syncing Stripe data (WORKSPACE_SYNC=0 turns it off); its interval and how long a sync's claim lasts. */
+  sync: SyncerOptions | false;
 }
 
 export function workspaceConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cwd()): WorkspaceConfig {
@@ -46,6 +49,13 @@ export function workspaceConfigFromEnv(env: NodeJS.ProcessEnv, root = process.cw
           .map((uri) => uri.trim())
           .filter(Boolean)
       : SIGN_IN_REDIRECT_URIS,
+    sync:
+      env.WORKSPACE_SYNC === '0'
+        ? false
+        : {
+            intervalMs: numberFrom(env.WORKSPACE_SYNC_INTERVAL_SECONDS, 900) * 1000,
+            claimMs: numberFrom(env.WORKSPACE_SYNC_CLAIM_SECONDS, 60) * 1000,
+          },
   };
 }
 

@@ -15,6 +15,8 @@ export interface WorkspaceServices {
   now: () => number;
   /** Sign-in with the workspace: the caller an OAuth access token stands for (sign-in/). */
   callerOfAccessToken?: (accessToken: string) => Promise<Caller | null>;
+  /** A sync just became due (a connection): the syncer (sync/syncer.ts) starts it now, not at its next look. */
+  syncWake?: () => void;
 }
 
 export interface ApiEnv {

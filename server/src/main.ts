@@ -7,7 +7,8 @@
  * TEST; see config.ts), STRIPE_WEBHOOK_SECRET, DATABASE_URL
  * with WORKSPACE_ENCRYPTION_KEY (else PGlite in DATA_DIR), PORT, HOST, WORKSPACE_RATE_LIMIT,
  * ADMIN_TOKEN / STANDARD_TOKEN (the first workspace's tokens, on first start), WORKSPACE_URL (its
- * public URL, the sign-in issuer) and SIGN_IN_REDIRECT_URIS (the extension's sign-in redirect URLs).
+ * public URL, the sign-in issuer), SIGN_IN_REDIRECT_URIS (the extension's sign-in redirect URLs), and
+ * WORKSPACE_SYNC=0 / WORKSPACE_SYNC_INTERVAL_SECONDS / WORKSPACE_SYNC_CLAIM_SECONDS (syncing Stripe data).
  */
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -19,6 +20,7 @@ import { listen } from './node';
 import { answerError, notFound } from './problems';
 import { createSignIn } from './sign-in';
 import { createStripeGateway } from './stripe-gateway';
+import { startSyncer } from './sync/syncer';
 import { startTokenRefresher } from './token-refresh';
 import { openStorage } from './workspace';
 
@@ -42,7 +44,12 @@ const now = () => Date.now();
 // Sign-in with the workspace, in front of the API; its cookie key derives from the workspace key, so
 // every instance and every restart agrees on it.
 const signIn = createSignIn(db, now);
-const services = { ...servicesOf({ db, sealer, stripe, now }), callerOfAccessToken: signIn.callerOfAccessToken };
+let wakeSyncer = (): void => undefined;
+const services = {
+  ...servicesOf({ db, sealer, stripe, now }),
+  callerOfAccessToken: signIn.callerOfAccessToken,
+  syncWake: () => wakeSyncer(),
+};
 const app = new Hono<{ Bindings: HttpBindings }>();
 app.use(signIn.middleware);
 app.route('/', createWorkspaceApi({ ...services, rateLimit: config.rateLimit }));
@@ -57,12 +64,16 @@ signIn.start({
 });
 // Stripe Apps access tokens live an hour: renewed here, one instance at a time per integration.
 const refresher = startTokenRefresher(services);
+// Every instance syncs what is due, one integration at a time each (sync/syncer.ts).
+const syncer = config.sync ? startSyncer(services, config.sync) : null;
+wakeSyncer = () => syncer?.wake();
 console.log(JSON.stringify({ ready: true, workspaceUrl: server.url }));
 
 const stop = () =>
   void server
     .close()
     .then(() => refresher.stop())
+    .then(() => syncer?.stop())
     .then(() => db.close())
     .then(() => process.exit(0));
 process.on('SIGINT', stop);

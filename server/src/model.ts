@@ -1,5 +1,7 @@
 /** The workspace's records as the API and the data layer share them. */
+import type { ObjectErrorCode } from './data/sync-state';
 import type { IntegrationProblem } from './reasons';
+import type { SyncedObject } from './sync/objects';
 import type { StripeMode, StripeProvider } from './stripe-gateway';
 
 export type Role = 'admin' | 'standard' | 'read-only';
@@ -34,8 +36,28 @@ export interface StoredIntegration {
   stripeMode: StripeMode;
 }
 
+/** What the sync of an integration has done (null: it does not sync, as a seeded one). */
+export interface IntegrationSync {
+  /** The first import is under way (or about to start). */
+  importing: boolean;
+  objects: Array<{
+    name: SyncedObject;
+    rows: number;
+    /** This object's first import is not done yet. */
+    importing: boolean;
+    /** About how many rows its first import will find; null until it can tell. */
+    expectedRows: number | null;
+    lastSuccessAt: string | null;
+    /** The last error, worded in the caller's language. */
+    error: { code: ObjectErrorCode; message: string } | null;
+  }>;
+}
+
 /** An integration as the API answers it: the problem worded in the caller's language. */
-export type Integration = Omit<StoredIntegration, 'problem' | 'oauth' | 'stripeMode'> & { reason: string | null };
+export type Integration = Omit<StoredIntegration, 'problem' | 'oauth' | 'stripeMode'> & {
+  reason: string | null;
+  sync: IntegrationSync | null;
+};
 
 export interface ConnectSession {
   id: string;

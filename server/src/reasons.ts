@@ -2,6 +2,9 @@
  * Why an integration needs attention, in the admin's language (from `Accept-Language`). Stored as a
  * code with an optional technical detail; worded only when answered.
  */
+import type { ObjectErrorCode } from './data/sync-state';
+import type { SyncedObject } from './sync/objects';
+
 export type ProblemCode = 'revoked' | 'expired' | 'sync_failed' | 'refresh_refused' | 'refresh_failing' | 'installed_elsewhere';
 
 export interface IntegrationProblem {
@@ -41,6 +44,50 @@ const TEXTS: Record<Language, Record<ProblemCode, (detail: string) => string>> =
 export function describeProblem(problem: IntegrationProblem | null, language: Language): string | null {
   return problem ? TEXTS[language][problem.code](problem.detail ?? '') : null;
 }
+
+/** The objects a sync reads, as an admin names them (sync/objects.ts). */
+const OBJECT_NAMES: Record<Language, Record<SyncedObject, string>> = {
+  en: {
+    customers: 'customers',
+    charges: 'charges',
+    coupons: 'coupons',
+    invoices: 'invoices',
+    plans: 'plans',
+    prices: 'prices',
+    products: 'products',
+    subscriptions: 'subscriptions',
+    events: 'events',
+  },
+  es: {
+    customers: 'clientes',
+    charges: 'cargos',
+    coupons: 'cupones',
+    invoices: 'facturas',
+    plans: 'planes',
+    prices: 'precios',
+    products: 'productos',
+    subscriptions: 'suscripciones',
+    events: 'eventos',
+  },
+};
+
+const SYNC_ERROR_TEXTS: Record<Language, Record<ObjectErrorCode, (object: string) => string>> = {
+  en: {
+    // Stripe Apps: the app's permissions as the account accepted them do not cover this object.
+    permission_missing: (object) =>
+      `Stripe does not let this connection read ${object}. Reauthenticate and accept the permissions Stripe asks for (or ask the Stripe account’s owner to); the other data keeps syncing.`,
+    sync_failed: (object) => `Syncing ${object} failed. The workspace retries; reauthenticate if it persists.`,
+  },
+  es: {
+    permission_missing: (object) =>
+      `Stripe no permite que esta conexión lea ${object}. Vuelva a autenticarla y acepte los permisos que pide Stripe (o pídaselo al titular de la cuenta de Stripe); el resto de los datos se sigue sincronizando.`,
+    sync_failed: (object) => `Falló la sincronización de ${object}. El espacio de trabajo lo reintenta; vuelva a autenticarla si continúa.`,
+  },
+};
+
+/** Why an object's sync stopped, in the admin's language (Stripe's own message stays in the logs). */
+export const describeSyncError = (code: ObjectErrorCode, object: SyncedObject, language: Language): string =>
+  SYNC_ERROR_TEXTS[language][code](OBJECT_NAMES[language][object]);
 
 /** The first supported language in `Accept-Language` order (q-values respected), else English. */
 export function pickLanguage(header: string | undefined): Language {

@@ -6,6 +6,7 @@
  */
 import { err, ok, type Result } from '../../src/shared/result';
 import Stripe from 'stripe';
+import type { StripeRecord, SyncedObject } from './sync/objects';
 
 export type StripeProvider = 'stripe-app' | 'connect';
 export type StripeMode = 'live' | 'test';
@@ -47,12 +48,26 @@ export interface StripeGrant extends StripeCredentials {
 export type TokenFailure = { kind: 'invalid_grant'; message: string } | { kind: 'stripe'; message: string };
 
 export interface SyncFailure {
-  /** `access_lost`: revoked or refused for good; `token_expired`: the access token needs a refresh. */
-  kind: 'access_lost' | 'token_expired' | 'error';
+  /**
+   * `access_lost`: revoked or refused for good; `token_expired`: the access token needs a refresh;
+   * `rate_limited`: Stripe's 429, worth waiting for; `permission_missing`: this object is not among
+   * what the connection may read; `error`: anything else (Stripe failing, the network).
+   */
+  kind: 'access_lost' | 'token_expired' | 'rate_limited' | 'permission_missing' | 'error';
   message: string;
 }
 /** The project's one result shape (src/shared/result.ts). */
 export type SyncOutcome = Result<null, SyncFailure>;
+
+/** Where a list goes on from: after a row (first import, newest first), or the rows newer than one (events, oldest first). */
+export type ListFrom = { after: string | null } | { newerThan: string };
+
+/** A failed Stripe call, told apart the way a sync must handle it. */
+export class StripeCallError extends Error {
+  constructor(readonly failure: SyncFailure) {
+    super(failure.message);
+  }
+}
 
 export interface StripeEvent {
   type: string;
@@ -78,8 +93,13 @@ export interface StripeGateway {
   accountName(mode: StripeMode, credentials: StripeCredentials): Promise<string | null>;
   /** Hands a grant back (Connect's deauthorize); Stripe Apps has no documented call, so it keeps it. */
   giveBack(mode: StripeMode, stripeUserId: string): Promise<void>;
-  /** One sync step: read the connected account's balance. */
-  sync(mode: StripeMode, credentials: StripeCredentials): Promise<SyncOutcome>;
+  /** When the connected account was created (how far back its data goes); null when unknown. */
+  accountCreatedAt(mode: StripeMode, credentials: StripeCredentials): Promise<number | null>;
+  /**
+   * Every row of one object's list, a page of `PAGE_SIZE` at a time through the package's
+   * auto-pagination; a failed call throws a `StripeCallError`.
+   */
+  list(mode: StripeMode, credentials: StripeCredentials, object: SyncedObject, from: ListFrom): AsyncIterable<StripeRecord>;
   /** A verified webhook event, or null when the signature does not check out. */
   verifyEvent(payload: string, signature: string): StripeEvent | null;
 }
@@ -87,6 +107,21 @@ export interface StripeGateway {
 export const STRIPE_APPS_AUTHORIZE_URL = 'https://marketplace.stripe.com/oauth/v2/authorize';
 export const STRIPE_CONNECT_AUTHORIZE_URL = 'https://connect.stripe.com/oauth/authorize';
 const STRIPE_APPS_ACCESS_TOKEN_MS = 3600_000;
+/** Stripe's largest page. */
+export const PAGE_SIZE = 100;
+
+/** A failed Stripe call, as a sync handles it. */
+export function syncFailureOf(error: unknown): SyncFailure {
+  const e = error as { code?: string; statusCode?: number; message?: string };
+  const message = e.message ?? String(error);
+  if (e.code === 'platform_api_key_expired') return { kind: 'token_expired', message };
+  if (error instanceof Stripe.errors.StripeRateLimitError || e.statusCode === 429) return { kind: 'rate_limited', message };
+  // Stripe Apps: the app's permissions do not cover this object (issues 504, 678 of stripe-apps).
+  if (e.code === 'more_permissions_required_for_application') return { kind: 'permission_missing', message };
+  // Revoked access shows up as account_invalid (or an authentication error) on the next call.
+  if (e.code === 'account_invalid' || e.statusCode === 401 || e.statusCode === 403) return { kind: 'access_lost', message };
+  return { kind: 'error', message };
+}
 
 export function createStripeGateway(config: StripeConfig): StripeGateway {
   const emulator = config.emulatorUrl ? new URL(config.emulatorUrl) : null;
@@ -120,6 +155,20 @@ export function createStripeGateway(config: StripeConfig): StripeGateway {
     }
     return client;
   };
+
+  /** The connected account as its credentials may read it; null when Stripe does not let them. */
+  async function readAccount(mode: StripeMode, credentials: StripeCredentials): Promise<Stripe.Account | null> {
+    try {
+      // An Apps token reads its own account (`GET /v1/account`); `GET /v1/accounts/{id}` is refused
+      // to it. Connect reads the connected account with the platform's key.
+      return apps
+        ? await clientOf(mode).accounts.retrieveCurrent({}, { apiKey: credentials.accessToken })
+        : await clientOf(mode).accounts.retrieve(credentials.stripeUserId);
+    } catch {
+      // Never fail a connection or a sync over a name or a date.
+      return null;
+    }
+  }
 
   /**
    * Stripe Apps tokens come from `POST /v1/oauth/token` on the API host: `stripe.oauth.token()` always
@@ -180,38 +229,49 @@ export function createStripeGateway(config: StripeConfig): StripeGateway {
     },
 
     async accountName(mode, credentials) {
-      try {
-        // An Apps token reads its own account (`GET /v1/account`); `GET /v1/accounts/{id}` is refused
-        // to it. Connect reads the connected account with the platform's key.
-        const account = apps
-          ? await clientOf(mode).accounts.retrieveCurrent({}, { apiKey: credentials.accessToken })
-          : await clientOf(mode).accounts.retrieve(credentials.stripeUserId);
-        return account.settings?.dashboard.display_name ?? account.business_profile?.name ?? null;
-      } catch {
-        // Never fail a connection over a name.
-        return null;
-      }
+      const account = await readAccount(mode, credentials);
+      return account ? (account.settings?.dashboard.display_name ?? account.business_profile?.name ?? null) : null;
+    },
+
+    async accountCreatedAt(mode, credentials) {
+      const created = (await readAccount(mode, credentials))?.created;
+      return typeof created === 'number' ? created * 1000 : null;
+    },
+
+    list(mode, credentials, object, from) {
+      const client = clientOf(mode);
+      const options: Stripe.RequestOptions = apps ? { apiKey: credentials.accessToken } : { stripeAccount: credentials.stripeUserId };
+      const params = {
+        limit: PAGE_SIZE,
+        ...('newerThan' in from ? { ending_before: from.newerThan } : from.after ? { starting_after: from.after } : {}),
+      };
+      // The package pages on by itself (`starting_after`, or `ending_before` oldest first).
+      const lists: Record<SyncedObject, () => AsyncIterable<unknown>> = {
+        customers: () => client.customers.list(params, options),
+        charges: () => client.charges.list(params, options),
+        coupons: () => client.coupons.list(params, options),
+        invoices: () => client.invoices.list(params, options),
+        plans: () => client.plans.list(params, options),
+        prices: () => client.prices.list(params, options),
+        products: () => client.products.list(params, options),
+        // Canceled subscriptions are history an analytics workspace wants too.
+        subscriptions: () => client.subscriptions.list({ ...params, status: 'all' }, options),
+        events: () => client.events.list(params, options),
+      };
+      return {
+        async *[Symbol.asyncIterator]() {
+          try {
+            for await (const row of lists[object]()) yield row as StripeRecord;
+          } catch (error) {
+            throw new StripeCallError(syncFailureOf(error));
+          }
+        },
+      };
     },
 
     async giveBack(mode, stripeUserId) {
       if (apps) return;
       await clientOf(mode).oauth.deauthorize({ client_id: keysOf(mode).clientId, stripe_user_id: stripeUserId });
-    },
-
-    async sync(mode, credentials) {
-      try {
-        await (apps
-          ? clientOf(mode).balance.retrieve({}, { apiKey: credentials.accessToken })
-          : clientOf(mode).balance.retrieve({}, { stripeAccount: credentials.stripeUserId }));
-        return ok(null);
-      } catch (error) {
-        const e = error as { code?: string; statusCode?: number; message?: string };
-        const message = e.message ?? String(error);
-        if (e.code === 'platform_api_key_expired') return err({ kind: 'token_expired', message });
-        // Revoked access shows up as account_invalid (or an authentication error) on the next call.
-        if (e.code === 'account_invalid' || e.statusCode === 401 || e.statusCode === 403) return err({ kind: 'access_lost', message });
-        return err({ kind: 'error', message });
-      }
     },
 
     verifyEvent(payload, signature) {

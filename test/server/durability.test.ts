@@ -7,7 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStripeEmulator } from '../../server/dev/stripe-emulator';
+import { DEFAULT_ACCOUNTS, startStripeEmulator } from '../../server/dev/stripe-emulator';
+import { countRows } from '../../server/src/data/sync-state';
+import { openPglite } from '../../server/src/db/pglite';
+import { openPostgres } from '../../server/src/db/postgres';
+import { SYNCED_OBJECTS } from '../../server/src/sync/objects';
+import { pgliteDir } from '../../server/src/workspace';
 import { DEMO_ADMIN_TOKEN } from '../../server/src/model';
 import { createDatabase, startPostgres } from '../../scripts/postgres';
 import { spawnReady } from '../../scripts/processes';
@@ -15,9 +20,18 @@ import { authorizeOnEmulator, postgresUrl, REDIRECT_URI, startTestServer, TEST_E
 
 /** The reference server as `npm run server` runs it, in its own process that we can kill. */
 async function spawnServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const { child, ready } = await spawnReady('server/dev/main.ts', { PORT: '0', EMULATOR_PORT: '0', WORKSPACE_RATE_LIMIT: '0', ...env });
+  // These tests are about completions: no sync moves the list meanwhile (the sync's own kill -9 is in sync.test.ts).
+  const { child, ready } = await spawnReady('server/dev/main.ts', {
+    PORT: '0',
+    EMULATOR_PORT: '0',
+    WORKSPACE_RATE_LIMIT: '0',
+    WORKSPACE_SYNC: '0',
+    ...env,
+  });
   return { child, url: ready.workspaceUrl! };
 }
+
+const ACME = DEFAULT_ACCOUNTS[0]!;
 
 const api = (url: string, path: string, init: RequestInit = {}) =>
   fetch(url + path, {
@@ -87,6 +101,50 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
     const retry = await completeLikeTheExtension(second.url, session.id, 'durable-key-1', session.grant);
     expect(retry).toEqual(completed);
   }, 60_000);
+
+  it('a sync killed with -9 mid-import goes on after a restart from its last stored page: no duplicates, no gaps', async () => {
+    const emulator = await startStripeEmulator({ host: '127.0.0.1' });
+    cleanup.push(() => emulator.close());
+    // Slow enough that the kill lands mid-import (Acme Store: 6,144 rows in 66 pages).
+    await fetch(`${emulator.url}/__emulator/accounts/${ACME.id}/pace`, { method: 'POST', body: JSON.stringify({ delayMs: 40 }) });
+    // A killed instance's claim lapses after a second, so the restarted one takes the sync over.
+    const storage = await storageEnv();
+    const env = { ...storage, EMULATOR_URL: emulator.url, WORKSPACE_SYNC: '1', WORKSPACE_SYNC_CLAIM_SECONDS: '1' };
+    const first = await spawnServer(env);
+    cleanup.push(async () => first.child.kill('SIGKILL'));
+    const session = await signedInSession(first.url);
+    const { body } = await completeLikeTheExtension(first.url, session.id, 'sync-key-1', session.grant);
+    const integrationId = (body as { id: string }).id;
+
+    const pages = () => emulator.requests.filter((r) => /^\/v1\/(customers|charges)$/.test(r.path) && r.status === 200);
+    await expect.poll(() => pages().length, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(20);
+    first.child.kill('SIGKILL');
+    await new Promise((done) => first.child.once('exit', done));
+    const readBefore = pages().length;
+
+    const second = await spawnServer(env);
+    cleanup.push(async () => second.child.kill('SIGKILL'));
+    type Listed = { sync: { importing: boolean; objects: Array<{ name: string; rows: number }> } | null };
+    const listed = async () =>
+      ((await (await api(second.url, '/api/v1/integrations')).json()) as { integrations: Listed[] }).integrations[0]!;
+    await expect.poll(async () => (await listed()).sync?.importing, { timeout: 60_000, interval: 100 }).toBe(false);
+    const expected = Object.fromEntries(SYNCED_OBJECTS.map((object) => [object, ACME.data![object]]));
+    expect(Object.fromEntries((await listed()).sync!.objects.map((o) => [o.name, o.rows]))).toEqual(expected);
+
+    // It went on from the last stored page: the pages read again are at most the one in flight.
+    const customerPages = Math.ceil(ACME.data!.customers! / 100) + Math.ceil(ACME.data!.charges! / 100);
+    expect(pages().length).toBeLessThanOrEqual(customerPages + 1);
+    expect(emulator.requests.filter((r) => /^\/v1\/(customers|charges)$/.test(r.path)).slice(readBefore)[0]!.query).toContain(
+      'starting_after=',
+    );
+
+    // The tables themselves hold every row once.
+    second.child.kill('SIGTERM');
+    await new Promise((done) => second.child.once('exit', done));
+    const db = storage.DATABASE_URL ? openPostgres(storage.DATABASE_URL) : await openPglite(pgliteDir(storage.DATA_DIR!));
+    cleanup.push(() => db.close());
+    for (const object of SYNCED_OBJECTS) expect(await countRows(db, integrationId, object), object).toBe(expected[object]);
+  }, 120_000);
 
   it('a kill -9 in the middle of a completion keeps what was acknowledged and half-applies nothing', async () => {
     // Stripe outlives the workspace process, as it would.

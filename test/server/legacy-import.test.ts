@@ -53,6 +53,8 @@ describe('importing a JSON-store data folder', () => {
           connectedAt: '2026-10-01T10:00:00.000Z',
           lastSyncAt: '2026-11-01T10:00:00.000Z',
           reason: 'Stripe no longer accepts this connection’s credentials. Reauthenticate to resume syncing.',
+          // Nothing imported yet: it waits for the admin to reauthenticate.
+          sync: { importing: true, objects: [] },
         },
       ]);
       const stored = JSON.stringify(

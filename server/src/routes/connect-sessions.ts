@@ -19,6 +19,7 @@ import {
   type StoredAnswer,
 } from '../data/connect-sessions';
 import { accountInUse, connectAccount, findIntegration, retireOtherInstalls } from '../data/integrations';
+import { syncDue, syncStatesOf } from '../data/sync-state';
 import type { Caller, ConnectSession } from '../model';
 import { HttpError, jsonResponse, problemBody, problemResponse, readJson } from '../problems';
 import { type Language } from '../reasons';
@@ -196,6 +197,8 @@ export function connectSessionRoutes(services: WorkspaceServices) {
         },
         integrationId,
       );
+      // A new connection imports its data; a reauthenticated one goes on from where its sync stopped.
+      await syncDue(tx, stored.integration.id, iso());
       // Stripe Apps: this install retired every earlier install of the account, wherever it was.
       if (stripe.provider === 'stripe-app') {
         await retireOtherInstalls(tx, { stripeAccountId: grant.stripeUserId, stripeMode: session.stripeMode, keep: stored.integration.id });
@@ -230,12 +233,16 @@ export function connectSessionRoutes(services: WorkspaceServices) {
       }
     }
 
-    return db.transaction(async (tx) => {
+    const connected = await db.transaction(async (tx) => {
       const { integration, created } = await store(tx, session.integrationId);
-      const answer = { status: created ? 201 : 200, body: presentIntegration(integration, language) };
+      // As the list answers it, sync state included (a reauthentication's import so far).
+      const sync = (await syncStatesOf(tx, [integration.id])).get(integration.id) ?? null;
+      const answer = { status: created ? 201 : 200, body: presentIntegration(integration, language, sync) };
       await recordAnswer(tx, claim, answer);
       return answer;
     });
+    services.syncWake?.();
+    return connected;
   }
 
   return new Hono<ApiEnv>()

@@ -7,16 +7,32 @@ import { requireAdmin } from '../auth';
 import type { ApiEnv, WorkspaceServices } from '../context';
 import { findIntegration, listIntegrations, removeIntegration } from '../data/integrations';
 import { workspaceVersion } from '../data/workspaces';
-import type { Integration, StoredIntegration } from '../model';
+import { syncStatesOf, type SyncState } from '../data/sync-state';
+import type { Integration, IntegrationSync, StoredIntegration } from '../model';
 import { HttpError, jsonResponse } from '../problems';
-import { describeProblem, type Language } from '../reasons';
+import { describeProblem, describeSyncError, type Language } from '../reasons';
 
 export const DEFAULT_PAGE_SIZE = 200;
 export const MAX_PAGE_SIZE = 500;
 
-export function presentIntegration(stored: StoredIntegration, language: Language): Integration {
+export function presentIntegration(stored: StoredIntegration, language: Language, sync: SyncState | null = null): Integration {
   const { problem, oauth: _oauth, stripeMode: _mode, ...rest } = stored;
-  return { ...rest, reason: describeProblem(problem, language) };
+  return { ...rest, reason: describeProblem(problem, language), sync: sync && presentSync(sync, language) };
+}
+
+/** What the sync has done, per object: the first import's progress, then rows and the last success. */
+function presentSync(sync: SyncState, language: Language): IntegrationSync {
+  return {
+    importing: sync.importedAt === null,
+    objects: sync.objects.map((progress) => ({
+      name: progress.object,
+      rows: progress.rows,
+      importing: !progress.imported,
+      expectedRows: progress.expectedRows,
+      lastSuccessAt: progress.lastSuccessAt,
+      error: progress.error && { code: progress.error.code, message: describeSyncError(progress.error.code, progress.object, language) },
+    })),
+  };
 }
 
 /** An opaque cursor: the position of the page's last row. */
@@ -51,10 +67,16 @@ export function integrationRoutes(services: WorkspaceServices) {
       const headers = { ETag: etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Language' };
       if (c.req.header('if-none-match') === etag) return new Response(null, { status: 304, headers });
       const page = await listIntegrations(db, caller.workspaceId, { after, limit });
+      const syncs = await syncStatesOf(
+        db,
+        page.integrations.map((integration) => integration.id),
+      );
       return jsonResponse(
         200,
         {
-          integrations: page.integrations.map((integration) => presentIntegration(integration, language)),
+          integrations: page.integrations.map((integration) =>
+            presentIntegration(integration, language, syncs.get(integration.id) ?? null),
+          ),
           nextCursor: page.after === null ? null : encodeCursor(page.after),
         },
         headers,
