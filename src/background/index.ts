@@ -6,7 +6,7 @@
  */
 import type Browser from 'webextension-polyfill';
 import browser from './browser';
-import type { FlowState } from '../shared/state';
+import { POPUP_PORT, type FlowState } from '../shared/state';
 import { createAccount } from './account';
 import { createCommandHandler } from './command-handler';
 import { createFlowRunner, RETRY_ALARM } from './flows';
@@ -20,6 +20,7 @@ import {
   openIntegrationList,
   scheduleHealthChecks,
   showBadge,
+  watchPopup,
   workspaceOfNotification,
 } from './integration-watch';
 import { OUTCOME_NOTIFICATION_PREFIX } from './outcome';
@@ -67,6 +68,9 @@ function main(): void {
     browser.runtime.id,
   );
   browser.runtime.onMessage.addListener((message: unknown, sender: Browser.Runtime.MessageSender) => handle(message, sender));
+  browser.runtime.onConnect.addListener((port) => {
+    if (port.name === POPUP_PORT) watchPopup(port);
+  });
 
   /** A notification brings the admin to the list, in the workspace it is about. */
   const onNotificationClicked = async (notificationId: string) => {

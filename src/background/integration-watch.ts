@@ -30,6 +30,19 @@ const NOT_A_CHECK: ReadonlySet<AppErrorCode> = new Set(['not-configured', 'permi
 
 let inFlight: Promise<void> | null = null;
 
+/** While a popup is open and a first import runs, the list is checked this often: its progress moves. */
+export const IMPORT_CHECK_MS = 2000;
+let openPopups = 0;
+let importCheck: ReturnType<typeof setTimeout> | null = null;
+
+/** An open popup (its port): checked again every `IMPORT_CHECK_MS` while it shows an import under way. */
+export function watchPopup(port: { onDisconnect: { addListener(listener: () => void): void } }): void {
+  openPopups += 1;
+  port.onDisconnect.addListener(() => {
+    openPopups -= 1;
+  });
+}
+
 /** One health check at a time, of every workspace: popup opening, alarms and flows may all ask at once. */
 export function checkHealth(): Promise<void> {
   inFlight ??= checkEveryWorkspace().finally(() => {
@@ -44,6 +57,16 @@ async function checkEveryWorkspace(): Promise<void> {
   // One after another: a slow workspace delays the others' checks, never their results.
   for (const { settings } of workspaces) changed = (await checkWorkspace(settings.workspaceUrl)) || changed;
   if (changed) await showBadge();
+  // Someone is watching an import: check again soon (one timer at most; none once the popup closes).
+  const importing = (await readState()).health?.integrations.some(
+    (integration) => integration.sync?.importing && integration.status === 'active',
+  );
+  if (openPopups > 0 && importing && !importCheck) {
+    importCheck = setTimeout(() => {
+      importCheck = null;
+      if (openPopups > 0) void checkHealth();
+    }, IMPORT_CHECK_MS);
+  }
 }
 
 /** Checks one workspace's integrations; whether its list changed. */

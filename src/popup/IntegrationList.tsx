@@ -7,6 +7,7 @@ import { ErrorDetails } from '../ui/ErrorDetails';
 import { accountLabel, errorMessage, plural, statusLabel, t, uiLanguage } from '../ui/i18n';
 import { sendCommand } from '../ui/commands';
 import { formatSince } from '../ui/time';
+import { SyncStatus } from './SyncStatus';
 
 interface Props {
   health: HealthState | undefined;
@@ -152,11 +153,23 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
         {/* One line, cut at its end: the mode and the last sync first, the account id (whole in
             the tooltip) last. */}
         <p class="detail meta" title={integration.stripeAccountId}>
+          {/* With a sync state, its own line says when it last synced. */}
           {`${t(integration.livemode ? 'liveMode' : 'testMode')} · ${
-            integration.lastSyncAt ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), now, language)) : t('neverSynced')
-          } · `}
+            integration.sync
+              ? ''
+              : `${integration.lastSyncAt ? t('lastSynced', formatSince(Date.parse(integration.lastSyncAt), now, language)) : t('neverSynced')} · `
+          }`}
           <code>{integration.stripeAccountId}</code>
         </p>
+        {integration.sync && (
+          <SyncStatus
+            integration={{ ...integration, sync: integration.sync }}
+            name={name}
+            paused={integration.status === 'expired' || integration.status === 'revoked'}
+            now={now}
+            language={language}
+          />
+        )}
         {integration.reason && (
           <p class="clamp" dir="auto" title={integration.reason}>
             {integration.reason}

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import './popup.css';
-import type { StoredState } from '../shared/state';
+import { POPUP_PORT, type StoredState } from '../shared/state';
+import browser from '../ui/browser';
 import { afterNextPaint } from '../ui/after-paint';
 import { localizeDocument } from '../ui/document';
 import { sendCommand } from '../ui/commands';
@@ -20,6 +21,11 @@ watchStoredState((state: StoredState) => {
     firstRender = false;
     // Once the cached state is on screen, ask the service worker to refresh it: waking the worker
     // is work the first paint need not wait for.
-    afterNextPaint(() => void sendCommand({ type: 'popup-opened' }));
+    afterNextPaint(() => {
+      // Held while the popup is open (first, so the check below already knows): the worker follows
+      // an import's progress only then.
+      browser.runtime.connect({ name: POPUP_PORT });
+      void sendCommand({ type: 'popup-opened' });
+    });
   }
 });

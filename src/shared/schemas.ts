@@ -35,6 +35,16 @@ export type Me = v.InferOutput<typeof MeSchema>;
 
 export const IntegrationStatusSchema = v.pipe(v.string(), v.minLength(1));
 
+/** One kind of Stripe object the workspace syncs; `name` is Stripe's list (customers, invoices…), shown as is when unknown. */
+const SyncedObjectSchema = v.object({
+  name: v.string(),
+  rows: v.number(),
+  importing: v.boolean(),
+  expectedRows: v.nullable(v.number()),
+  lastSuccessAt: v.nullable(isoDateTime),
+  error: v.nullable(v.object({ code: v.string(), message: v.string() })),
+});
+
 export const IntegrationSchema = v.object({
   id: v.string(),
   provider: v.literal('stripe'),
@@ -46,8 +56,13 @@ export const IntegrationSchema = v.object({
   connectedAt: isoDateTime,
   lastSyncAt: v.nullable(isoDateTime),
   reason: v.nullable(v.string()),
+  // What the workspace's sync has done. Absent (a workspace that does not sync) or unreadable:
+  // nothing is shown about it, and the integration still is.
+  sync: v.fallback(v.optional(v.nullable(v.object({ importing: v.boolean(), objects: v.array(SyncedObjectSchema) })), null), null),
 });
 export type Integration = v.InferOutput<typeof IntegrationSchema>;
+export type IntegrationSync = NonNullable<Integration['sync']>;
+export type SyncedObject = IntegrationSync['objects'][number];
 
 /** The list's envelope; each item is read on its own (see `readIntegrations`). */
 // `nextCursor` absent: a workspace that does not paginate (the whole list in one answer).

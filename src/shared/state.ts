@@ -197,3 +197,6 @@ export function workspaceLabel(workspace: WorkspaceState, policy?: Policy): stri
     return settings.workspaceUrl;
   }
 }
+
+/** The port an open popup holds to the worker: while one is open, a first import's progress is checked every few seconds. */
+export const POPUP_PORT = 'popup';

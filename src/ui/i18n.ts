@@ -5,8 +5,8 @@ import { accountLabel as labelAccount, statusLabel as labelOf, translator, type 
 /** A localized string from `_locales`; a missing key shows itself rather than an empty label. */
 export const t = translator((key, substitutions) => browser.i18n.getMessage(key, substitutions));
 
-/** A count in a sentence: `<key>One` for one, `<key>` for any other number. */
-export const plural = (key: PluralKey, count: number): string => t(count === 1 ? `${key}One` : key, String(count));
+/** A count in a sentence: `<key>One` for one, `<key>` for any other number (`shown`: the count as written, e.g. "12,345"). */
+export const plural = (key: PluralKey, count: number, shown = String(count)): string => t(count === 1 ? `${key}One` : key, shown);
 
 /** A status pill's label; a status this release does not know is named as it is, neutrally. */
 export const statusLabel = (status: string): string => labelOf(t, status);

@@ -179,6 +179,6 @@ describe('types that carry a check', () => {
     expectTypeOf<Parameters<FlowDeps['launchWebAuthFlow']>[0]>().toEqualTypeOf<AuthorizeUrl>();
     expectTypeOf<'connectWithStripe'>().toExtend<MessageKey>();
     expectTypeOf<'connectWithStirpe'>().not.toExtend<MessageKey>();
-    expectTypeOf<PluralKey>().toEqualTypeOf<'needAttention' | 'unreadableIntegrations'>();
+    expectTypeOf<PluralKey>().toEqualTypeOf<'needAttention' | 'unreadableIntegrations' | 'syncTables' | 'syncRows'>();
   });
 });

@@ -14,6 +14,7 @@ export function integrationFixture(overrides: Partial<Integration> = {}): Integr
     connectedAt: '2026-11-24T10:00:00.000Z',
     lastSyncAt: null,
     reason: null,
+    sync: null,
     ...overrides,
   };
 }
