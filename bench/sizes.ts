@@ -19,17 +19,19 @@ export const BUDGETS = {
    * watcher's read-back when Firefox misses a change event); ×2.36 (10,876 bytes) with sign-in
    * with the workspace (the signed-out notice and its Sign in again button); ×2.50 (11,536 bytes)
    * with several workspaces (#17: the switcher, and the state gathered from each workspace's keys);
-   * this ceiling leaves ~220 bytes. (Before, CI measured under NODE_ENV=test, against Preact's
-   * development bundle: ×1.5.)
+   * ×2.76 with the sync state (#16: the import's progress, the totals, the table
+   * list, an object's error); this ceiling leaves ~180 bytes. (Before, CI measured under
+   * NODE_ENV=test, against Preact's development bundle: ×1.5.)
    */
-  popupToBaselineRatioCeiling: 2.55,
+  popupToBaselineRatioCeiling: 2.8,
   /** The owner's goal (issue "Performance"), reported by `npm run bench`: met until several workspaces (#17). */
   serviceWorkerGzipBytes: 20 * 1024,
   /**
    * What CI holds the service worker to until the owner decides how the 20 KB goal is to be met
-   * again (docs/PERFORMANCE.md): 21,315 bytes with several workspaces (#17); this leaves ~190 bytes.
+   * again (docs/PERFORMANCE.md): 21,315 bytes with several workspaces (#17); 21,571 with the sync
+   * state (#16: its schema, and following an import while a popup is open); this leaves ~430 bytes.
    */
-  serviceWorkerGzipBytesCeiling: 21 * 1024,
+  serviceWorkerGzipBytesCeiling: 21.5 * 1024,
 };
 
 const root = resolve(import.meta.dirname, '..');
