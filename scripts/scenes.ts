@@ -6,7 +6,8 @@
  */
 import type { Page } from 'puppeteer-core';
 import { DEMO_ADMIN_TOKEN } from '../server/src/model';
-import { describeProblem, type Language, type ProblemCode } from '../server/src/reasons';
+import { describeProblem, describeSyncError, type Language, type ProblemCode } from '../server/src/reasons';
+import type { SyncedObject } from '../server/src/sync/objects';
 import { workspaceKey, type StoredState, type WorkspaceState } from '../src/shared/state';
 import { migrate, SCHEMA_VERSION } from '../src/shared/stored-state';
 
@@ -56,6 +57,43 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
   }
 
   const acme = integration('AcmeStore', 'Acme Store', 'active');
+
+  /** What the workspace's sync reports (issue #16): an import under way, one done with a denied object, one paused. */
+  const OBJECT_ROWS: Array<[SyncedObject, number]> = [
+    ['customers', 1500],
+    ['charges', 2400],
+    ['coupons', 12],
+    ['invoices', 1200],
+    ['plans', 8],
+    ['prices', 16],
+    ['products', 8],
+    ['subscriptions', 600],
+    ['events', 400],
+  ];
+  const syncOf = (done: number, current: { rows: number; expectedRows: number | null }, denied?: SyncedObject) => ({
+    importing: done < OBJECT_ROWS.length,
+    objects: OBJECT_ROWS.map(([name, rows], index) => ({
+      name,
+      rows: name === denied ? 0 : index < done ? rows : index === done ? current.rows : 0,
+      importing: index >= done || name === denied,
+      expectedRows: index < done ? rows : index === done ? current.expectedRows : null,
+      lastSuccessAt: index < done && name !== denied ? ago(2) : null,
+      error: name === denied ? { code: 'permission_missing', message: describeSyncError('permission_missing', name, language) } : null,
+    })),
+  });
+  const syncing = [
+    integration('AcmeStore', 'Acme Store', 'active', { lastSyncAt: null, sync: syncOf(1, { rows: 1200, expectedRows: 2400 }) }),
+    integration('Globex', 'Globex Shop', 'active', {
+      lastSyncAt: ago(2),
+      sync: syncOf(OBJECT_ROWS.length, { rows: 0, expectedRows: null }, 'invoices'),
+    }),
+  ];
+  const paused = [
+    integration('Northwind', 'Northwind Traders', 'expired', {
+      reason: reason('expired'),
+      sync: syncOf(1, { rows: 400, expectedRows: 2400 }),
+    }),
+  ];
   const everyState = [
     integration('Contoso', 'Contoso Marketplace', 'revoked', { reason: reason('revoked') }),
     integration('Northwind', 'Northwind Traders', 'expired', { reason: reason('expired') }),
@@ -195,6 +233,22 @@ export function scenes(language: Language, now = Date.now()): Scene[] {
         health: health(everyState.slice(0, 3), { code: 'server-error', detail: 'HTTP 503 Service Unavailable' }),
       }),
       listFails: 503,
+    },
+    {
+      name: 'popup-sync',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health(syncing) }),
+      list: syncing,
+      // The synced one's table list, open.
+      act: async (page) => {
+        await page.locator('button[aria-label="Tables of Globex Shop"], button[aria-label="Tablas de Globex Shop"]').click();
+      },
+    },
+    {
+      name: 'popup-sync-paused',
+      page: 'popup',
+      state: (url) => ({ settings: settings(url), profile: admin, health: health(paused) }),
+      list: paused,
     },
     {
       name: 'popup-hostile-names',

@@ -115,15 +115,24 @@ describe('accessibility (Chromium)', () => {
       // Several workspaces: the popup's switcher, the settings' list.
       'popup-workspaces',
       'options-workspaces',
+      // The sync: an import's progress bar, the totals, an object's error, the table list open.
+      'popup-sync',
     ]) {
       const scene = scenes('en').find((candidate) => candidate.name === name)!;
       const page = scene.page === 'popup' ? cancelled : rejected;
       await stageScene(page, world.server.url, scene);
       await page.reload();
       await page.waitForSelector(
-        name === 'popup-workspaces' ? '#workspace-switcher' : scene.page === 'popup' ? '[data-testid=signed-out]' : '#workspace-url',
+        name === 'popup-workspaces'
+          ? '#workspace-switcher'
+          : name === 'popup-sync'
+            ? '[data-testid=sync-status]'
+            : scene.page === 'popup'
+              ? '[data-testid=signed-out]'
+              : '#workspace-url',
       );
       if (name === 'options-workspaces') await page.waitForSelector('.workspaces');
+      await scene.act?.(page);
       await expectClean(page, scene.name);
     }
     // …and the workspace's own sign-in page.

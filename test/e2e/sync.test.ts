@@ -63,7 +63,7 @@ describe.each(BROWSERS)('Sync state in the popup (%s)', (browser) => {
     const importing = /^Importing (customers|charges|coupons|plans|prices|products|subscriptions|events) — ([\d,]+) of about ([\d,]+)$/;
     await expect.poll(() => syncLine(popup), poll).toMatch(importing);
     // The import moves on: the progress bar (objects done, and the share of the current one) grows.
-    const progress = () => popup.$eval('progress', (bar) => (bar).value).catch(() => Infinity);
+    const progress = () => popup.$eval('progress', (bar) => bar.value).catch(() => Infinity);
     const seen = await progress();
     await expect.poll(progress, poll).toBeGreaterThan(seen);
 

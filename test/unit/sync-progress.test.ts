@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { IntegrationSync, SyncedObject } from '../../src/shared/schemas';
+import { readIntegrations, type IntegrationSync, type SyncedObject } from '../../src/shared/schemas';
+import { integrationFixture } from './fixtures';
 import { summarizeSync, syncErrors } from '../../src/shared/sync-progress';
 
 const object = (name: string, overrides: Partial<SyncedObject> = {}): SyncedObject => ({
@@ -45,5 +46,12 @@ describe('what the popup says about a sync', () => {
       rows: 3900,
     });
     expect(syncErrors({ importing: false, objects: [done('customers', 1500), denied] }).map((o) => o.name)).toEqual(['invoices']);
+  });
+
+  it('shows a data source whose sync state it cannot read without that state, and one from a workspace that does not sync', () => {
+    const { sync: _none, ...older } = integrationFixture();
+    const { integrations, unreadable } = readIntegrations([{ ...integrationFixture(), sync: { importing: 'yes', tables: 7 } }, older]);
+    expect(unreadable).toBe(0);
+    expect(integrations.map((integration) => integration.sync)).toEqual([null, null]);
   });
 });
