@@ -45,9 +45,13 @@ const readable = (page: Page) =>
     const foreign = 'code, bdi, .name, script, style';
     const copy = document.body.cloneNode(true) as HTMLElement;
     copy.querySelectorAll(foreign).forEach((e) => e.remove());
+    // …nor inside our labels ("Desconectar <the account's name>").
+    const names = [...document.querySelectorAll('.name')].map((e) => e.textContent.trim()).filter(Boolean);
+    const withoutNames = (label: string) => names.reduce((rest, name) => rest.replaceAll(name, ''), label);
     const labels = [...document.querySelectorAll('[title], [aria-label]')]
       .filter((e) => !e.matches(foreign) && !e.closest('.meta'))
-      .flatMap((e) => [e.getAttribute('title') ?? '', e.getAttribute('aria-label') ?? '']);
+      .flatMap((e) => [e.getAttribute('title') ?? '', e.getAttribute('aria-label') ?? ''])
+      .map(withoutNames);
     const controls = [...document.querySelectorAll('button, summary, h1, h2, label, .status')].map((e) => e.textContent.trim());
     return { text: [copy.textContent, ...labels, document.title].join('\n').replace(/\s+/g, ' '), whole: [...controls, ...labels] };
   });
