@@ -55,7 +55,7 @@ describe.each(BROWSERS)('Sync state in the popup (%s)', (browser) => {
 
   it('shows the first import progressing, then totals that match the tables, and an object it may not read', async () => {
     // Paced so the import takes several seconds; invoices are not among what the app may read.
-    await emulator('pace', { delayMs: 80 });
+    await emulator('pace', { delayMs: 50 });
     await emulator('deny', { object: 'invoices' });
     const popup = await connectFromPopup(world);
 

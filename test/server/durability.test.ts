@@ -106,7 +106,7 @@ describe(`durability (${postgresUrl ? 'PostgreSQL' : 'PGlite'})`, () => {
     const emulator = await startStripeEmulator({ host: '127.0.0.1' });
     cleanup.push(() => emulator.close());
     // Slow enough that the kill lands mid-import (Acme Store: 6,144 rows in 66 pages).
-    await fetch(`${emulator.url}/__emulator/accounts/${ACME.id}/pace`, { method: 'POST', body: JSON.stringify({ delayMs: 40 }) });
+    await fetch(`${emulator.url}/__emulator/accounts/${ACME.id}/pace`, { method: 'POST', body: JSON.stringify({ delayMs: 25 }) });
     // A killed instance's claim lapses after a second, so the restarted one takes the sync over.
     const storage = await storageEnv();
     const env = { ...storage, EMULATOR_URL: emulator.url, WORKSPACE_SYNC: '1', WORKSPACE_SYNC_CLAIM_SECONDS: '1' };

@@ -1,7 +1,7 @@
 /** The sync's pure parts: what an event changes, the first import's estimate, the backoffs. */
 import { describe, expect, it } from 'vitest';
 import { syncBackoffMs } from '../../server/src/sync';
-import { changeOf, expectedRows } from '../../server/src/sync/objects';
+import { changeOf, importScale } from '../../server/src/sync/objects';
 import { rateLimitDelayMs } from '../../server/src/sync/run';
 
 describe('the sync core', () => {
@@ -28,14 +28,14 @@ describe('the sync core', () => {
   it('estimates a first import from the share of the account’s life it has covered', () => {
     const day = 86_400_000;
     const startedAt = 100 * day;
-    // A quarter of 100 days covered with 250 rows: about 1,000.
-    expect(expectedRows(250, { startedAt, lastCreatedAt: 75 * day, accountCreatedAt: 0 })).toBe(1000);
-    // Never fewer than already in.
-    expect(expectedRows(250, { startedAt, lastCreatedAt: -day, accountCreatedAt: 0 })).toBe(250);
+    // A quarter of 100 days covered: about four times the rows in.
+    expect(importScale({ startedAt, lastCreatedAt: 75 * day, accountCreatedAt: 0 })).toBe(4);
+    // Never fewer than already in (rows older than the account's creation, say).
+    expect(importScale({ startedAt, lastCreatedAt: -day, accountCreatedAt: 0 })).toBe(1);
     // Unknown creation, nothing in yet, or nothing covered: no estimate.
-    expect(expectedRows(250, { startedAt, lastCreatedAt: 75 * day, accountCreatedAt: null })).toBeNull();
-    expect(expectedRows(0, { startedAt, lastCreatedAt: null, accountCreatedAt: 0 })).toBeNull();
-    expect(expectedRows(10, { startedAt, lastCreatedAt: startedAt, accountCreatedAt: 0 })).toBeNull();
+    expect(importScale({ startedAt, lastCreatedAt: 75 * day, accountCreatedAt: null })).toBeNull();
+    expect(importScale({ startedAt, lastCreatedAt: null, accountCreatedAt: 0 })).toBeNull();
+    expect(importScale({ startedAt, lastCreatedAt: startedAt, accountCreatedAt: 0 })).toBeNull();
   });
 
   it('backs off: 429s double from the base (±25 %), failed syncs from a minute up to the interval', () => {

@@ -225,7 +225,8 @@ export interface ImportPage {
   workspaceId: string;
   object: SyncedObject;
   records: readonly StripeRecord[];
-  expectedRows: number | null;
+  /** About how many rows there are, as a multiple of the rows stored (sync/objects.ts `importScale`). */
+  scale: number | null;
   /** The list ended with this page. */
   done: boolean;
   at: string;
@@ -245,11 +246,12 @@ export async function storeImportPage(
     await tx.query(
       `UPDATE sync_objects
           SET row_count = row_count + $3, import_cursor = COALESCE($4, import_cursor), imported = $5,
-              expected_rows = CASE WHEN $5 THEN row_count + $3 ELSE COALESCE($6, expected_rows) END,
+              expected_rows = CASE WHEN $5 THEN row_count + $3
+                                   ELSE COALESCE(round((row_count + $3) * $6::float8)::int, expected_rows) END,
               last_success_at = CASE WHEN $5 THEN $7::timestamptz ELSE last_success_at END,
               error_code = NULL, error_detail = NULL
         WHERE integration_id = $1 AND object = $2`,
-      [claim.integrationId, page.object, inserted, page.records.at(-1)?.id ?? null, page.done, page.expectedRows, page.at],
+      [claim.integrationId, page.object, inserted, page.records.at(-1)?.id ?? null, page.done, page.scale, page.at],
     );
     await touchWorkspaces(tx, [page.workspaceId]);
   });

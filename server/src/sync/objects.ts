@@ -51,21 +51,16 @@ export function changeOf(event: StripeRecord): { object: Exclude<SyncedObject, '
 }
 
 /**
- * About how many rows a first import will find. Lists come newest first, so the share of the
- * account's life already covered (from the import's start back to the last row stored) stands for
- * the share of rows: `imported` rows over that span, spread over the whole life. Null when the
- * account's creation is unknown or nothing is stored yet.
+ * How many rows a first import will find, as a multiple of the rows it has: lists come newest
+ * first, so the share of the account's life already covered (from the import's start back to the
+ * last row stored) stands for the share of rows. Null when the account's creation is unknown or
+ * no time is covered yet (rows created in one burst just now).
  */
-export function expectedRows(
-  imported: number,
-  span: { startedAt: number; lastCreatedAt: number | null; accountCreatedAt: number | null },
-): number | null {
+export function importScale(span: { startedAt: number; lastCreatedAt: number | null; accountCreatedAt: number | null }): number | null {
   const { startedAt, lastCreatedAt, accountCreatedAt } = span;
-  if (accountCreatedAt === null || lastCreatedAt === null || imported === 0) return null;
+  if (accountCreatedAt === null || lastCreatedAt === null) return null;
   const whole = startedAt - accountCreatedAt;
   const covered = startedAt - lastCreatedAt;
-  if (whole <= 0) return null;
-  // Rows created in one burst just now: no time covered yet, so no estimate either.
-  if (covered <= 0) return null;
-  return Math.max(imported, Math.round((imported * whole) / covered));
+  if (whole <= 0 || covered <= 0) return null;
+  return Math.max(1, whole / covered);
 }

@@ -21,7 +21,7 @@ import type { StoredIntegration } from '../model';
 import { err, ok } from '../../../src/shared/result';
 import { PAGE_SIZE, StripeCallError, type ListFrom, type StripeCredentials, type SyncFailure, type SyncOutcome } from '../stripe-gateway';
 import { refreshIntegration } from '../token-refresh';
-import { changeOf, expectedRows, type StripeRecord, type SyncedObject } from './objects';
+import { changeOf, importScale, type StripeRecord, type SyncedObject } from './objects';
 
 export interface SyncTiming {
   /** The first wait after a 429; it doubles with each one in a row. */
@@ -113,18 +113,15 @@ export async function runSync(
   for (const progress of state.objects) {
     if (progress.imported) continue;
     const { object } = progress;
-    let imported = progress.rows;
     let cursor = progress.importCursor;
     const outcome = await withRetries(async (current) => {
-      let page: StripeRecord[] = [];
-      const store = async (done: boolean) => {
-        imported += page.length;
-        const last = page.at(-1);
+      const store = async (records: StripeRecord[], done: boolean) => {
+        const last = records.at(-1);
         await storeImportPage(db, claim, {
           workspaceId,
           object,
-          records: page,
-          expectedRows: expectedRows(imported, {
+          records,
+          scale: importScale({
             startedAt: importStartedAt,
             lastCreatedAt: typeof last?.created === 'number' ? last.created * 1000 : null,
             accountCreatedAt,
@@ -134,13 +131,26 @@ export async function runSync(
           claimUntil: claimUntil(),
         });
         cursor = last?.id ?? cursor;
-        page = [];
       };
-      for await (const record of stripe.list(mode, current, object, { after: cursor })) {
-        page.push(record);
-        if (page.length === PAGE_SIZE) await store(false);
+      let page: StripeRecord[] = [];
+      let storing: Promise<void> | null = null;
+      try {
+        for await (const record of stripe.list(mode, current, object, { after: cursor })) {
+          page.push(record);
+          if (page.length < PAGE_SIZE) continue;
+          const full = page;
+          page = [];
+          // One page stored at a time, in order; the next is fetched meanwhile, so Stripe's time
+          // and the database's overlap instead of adding up.
+          if (storing) await storing;
+          storing = store(full, false);
+          storing.catch(() => undefined);
+        }
+      } finally {
+        // Before any retry: it goes on from the cursor of the last page stored.
+        if (storing) await storing;
       }
-      await store(true);
+      await store(page, true);
     });
     if (outcome.ok) continue;
     if (outcome.error.kind !== 'permission_missing') {
