@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WorkspaceServices } from '../context';
 import { findIntegration, setHealth } from '../data/integrations';
-import { claimSync, releaseSync, syncFailures, SyncClaimLost, type SyncClaim } from '../data/sync-state';
+import { claimSync, releaseSync, syncDue, syncFailures, SyncClaimLost, type SyncClaim } from '../data/sync-state';
 import type { StoredIntegration } from '../model';
 import { HttpError } from '../problems';
 import type { SyncOutcome } from '../stripe-gateway';
@@ -35,6 +35,8 @@ export async function syncIntegration(
   if (!integration) throw new HttpError(404, 'integration_not_found', 'Integration not found');
   const token = randomBytes(12).toString('hex');
   const now = services.now();
+  // Due now, whatever its schedule (an integration that never had a sync gets one).
+  await syncDue(services.db, integrationId, new Date(now).toISOString());
   const claimed = await claimSync(services.db, {
     token,
     integrationId,

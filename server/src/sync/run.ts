@@ -62,18 +62,23 @@ export async function runSync(
 
   let credentials = await credentialsOf(services, integration);
   let refreshed = false;
+  /** Pages stored so far in this sync: a 429 after progress starts its backoff afresh. */
+  let pagesStored = 0;
   /**
    * Runs `step` from its last stored point until it finishes: 429s are waited out (the step goes on
    * from its cursor), an access token that ran out is refreshed once; anything else is the answer.
    */
   async function withRetries(step: (credentials: StripeCredentials) => Promise<void>): Promise<SyncOutcome> {
     for (let limited = 0; ;) {
+      const storedBefore = pagesStored;
       try {
         await step(credentials);
         return ok(null);
       } catch (error) {
         if (!(error instanceof StripeCallError)) throw error;
         const failure: SyncFailure = error.failure;
+        // "In a row": pages stored since the last 429 reset the count.
+        if (pagesStored > storedBefore) limited = 0;
         if (failure.kind === 'rate_limited' && limited < timing.rateLimitRetries) {
           await sleep(rateLimitDelayMs(limited++, timing.rateLimitBaseMs));
           continue;
@@ -131,6 +136,7 @@ export async function runSync(
           claimUntil: claimUntil(),
         });
         cursor = last?.id ?? cursor;
+        pagesStored += 1;
       };
       let page: StripeRecord[] = [];
       let storing: Promise<void> | null = null;
@@ -175,7 +181,10 @@ export async function runSync(
   const events = state.objects.find((progress) => progress.object === 'events');
   const canReadEvents = events?.error?.code !== 'permission_missing';
   if (canReadEvents) {
-    const applied = await applyEvents(services, integration, claim, { workspaceId, claimUntil, at, withRetries });
+    const stored = () => {
+      pagesStored += 1;
+    };
+    const applied = await applyEvents(services, integration, claim, { workspaceId, claimUntil, at, withRetries, stored });
     if (!applied.ok) {
       if (applied.error.kind !== 'permission_missing') return applied;
       await setObjectError(
@@ -199,6 +208,8 @@ async function applyEvents(
     claimUntil: () => string;
     at: () => string;
     withRetries: (step: (credentials: StripeCredentials) => Promise<void>) => Promise<SyncOutcome>;
+    /** A page went in (the 429 backoff starts afresh after progress). */
+    stored: () => void;
   },
 ): Promise<SyncOutcome> {
   const { db, stripe } = services;
@@ -219,6 +230,7 @@ async function applyEvents(
         at: context.at(),
         claimUntil: context.claimUntil(),
       });
+      context.stored();
     };
     const from: ListFrom = state.eventsCursor ? { newerThan: state.eventsCursor } : { after: null };
     if ('newerThan' in from) {
