@@ -57,11 +57,13 @@ async function checkEveryWorkspace(): Promise<void> {
   // One after another: a slow workspace delays the others' checks, never their results.
   for (const { settings } of workspaces) changed = (await checkWorkspace(settings.workspaceUrl)) || changed;
   if (changed) await showBadge();
-  // Someone is watching an import: check again soon (one timer at most; none once the popup closes).
+  // Someone is watching an import: check again soon (one timer at most; none once the popup
+  // closes). Read only then: with no popup open, a check costs no more than before.
+  if (openPopups === 0 || importCheck) return;
   const importing = (await readState()).health?.integrations.some(
     (integration) => integration.sync?.importing && integration.status === 'active',
   );
-  if (openPopups > 0 && importing && !importCheck) {
+  if (importing) {
     importCheck = setTimeout(() => {
       importCheck = null;
       if (openPopups > 0) void checkHealth();

@@ -163,7 +163,8 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
         </p>
         {integration.sync && (
           <SyncStatus
-            integration={{ ...integration, sync: integration.sync }}
+            integration={integration}
+            sync={integration.sync}
             name={name}
             paused={integration.status === 'expired' || integration.status === 'revoked'}
             now={now}

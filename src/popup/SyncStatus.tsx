@@ -3,7 +3,7 @@ import type { Integration, IntegrationSync } from '../shared/schemas';
 import { summarizeSync, syncErrors } from '../shared/sync-progress';
 import type { MessageKey } from '../shared/translate';
 import { plural, t } from '../ui/i18n';
-import { formatSince } from '../ui/time';
+import { formatCount, formatSince } from '../ui/time';
 
 /** Stripe's lists as the admin names them; one this release does not know is named as the workspace sent it. */
 const OBJECT_NAMES: Readonly<Record<string, MessageKey>> = {
@@ -23,7 +23,8 @@ const objectName = (name: string): string => {
 };
 
 interface Props {
-  integration: Integration & { sync: IntegrationSync };
+  integration: Integration;
+  sync: IntegrationSync;
   /** Whose data it is, for the labels of its controls. */
   name: string;
   /** The integration needs the admin (expired, revoked): an import under way is paused. */
@@ -39,25 +40,24 @@ interface Props {
 export class SyncStatus extends Component<Props, { open: boolean }> {
   override state = { open: false };
 
-  override render({ integration, name, paused, now, language }: Props, { open }: { open: boolean }) {
-    const { sync } = integration;
-    const count = new Intl.NumberFormat(language);
+  override render({ integration, sync, name, paused, now, language }: Props, { open }: { open: boolean }) {
+    const count = (value: number) => formatCount(value, language);
     const summary = summarizeSync(sync);
     const listId = `tables-${integration.id}`;
     let line: string;
     if (summary.kind === 'preparing') line = t('syncPreparing');
     else if (summary.kind === 'importing') {
       const object = objectName(summary.object);
-      const rows = count.format(summary.rows);
+      const rows = count(summary.rows);
       line = paused
         ? t('syncPaused', [object, rows])
         : summary.expectedRows === null
           ? t('syncImportingSoFar', [object, rows])
-          : t('syncImporting', [object, rows, count.format(summary.expectedRows)]);
+          : t('syncImporting', [object, rows, count(summary.expectedRows)]);
     } else {
       line = [
-        plural('syncTables', summary.tables, count.format(summary.tables)),
-        plural('syncRows', summary.rows, count.format(summary.rows)),
+        plural('syncTables', summary.tables, count(summary.tables)),
+        plural('syncRows', summary.rows, count(summary.rows)),
         ...(integration.lastSyncAt ? [t('syncedWhen', formatSince(Date.parse(integration.lastSyncAt), now, language))] : []),
       ].join(' · ');
     }
@@ -98,7 +98,7 @@ export class SyncStatus extends Component<Props, { open: boolean }> {
               {sync.objects.map((object) => (
                 <tr key={object.name} data-object={object.name}>
                   <th scope="row">{objectName(object.name)}</th>
-                  <td>{count.format(object.rows)}</td>
+                  <td>{count(object.rows)}</td>
                   <td class="muted">
                     {object.error
                       ? t(object.error.code === 'permission_missing' ? 'syncTableNotAllowed' : 'syncTableFailed')

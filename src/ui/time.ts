@@ -20,3 +20,15 @@ export function formatSince(thenMs: number, nowMs: number, language: string): st
   }
   return format.format(0, 'second');
 }
+
+const counts = new Map<string, Intl.NumberFormat>();
+
+/** "12,345" in the page's language; one formatter per language, as for dates. */
+export function formatCount(count: number, language: string): string {
+  let format = counts.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(language);
+    counts.set(language, format);
+  }
+  return format.format(count);
+}
