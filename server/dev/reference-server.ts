@@ -14,8 +14,8 @@ import { listen } from '../src/node';
 import { answerError, notFound } from '../src/problems';
 import type { RateLimit } from '../src/rate-limit';
 import { createStripeGateway, type StripeConfig, type StripeMode, type StripeProvider } from '../src/stripe-gateway';
-import { DEFAULT_SYNC_SETTINGS, type SyncSettings } from '../src/sync';
-import { startSyncer, withoutUndefined, type Syncer } from '../src/sync/syncer';
+import { syncSettingsOf } from '../src/sync';
+import { startSyncer, type Syncer } from '../src/sync/syncer';
 import { startTokenRefresher } from '../src/token-refresh';
 import { createSignIn } from '../src/sign-in';
 import { SIGN_IN_REDIRECT_URIS } from '../../scripts/extension-ids';
@@ -98,7 +98,7 @@ export async function startReferenceServer(options: ReferenceServerOptions): Pro
   // Off unless asked for (`npm start` and `npm run server` ask): a test world syncs when its test does.
   if (options.sync) syncer = startSyncer(services, options.sync);
   // The test controls' "sync now" runs with the same timing.
-  const syncSettings: SyncSettings = { ...DEFAULT_SYNC_SETTINGS, ...withoutUndefined(options.sync || {}) };
+  const syncSettings = syncSettingsOf(options.sync || {});
   const app = new Hono<{ Bindings: HttpBindings }>();
   if (options.testControls && emulatorUrl) {
     const advanceClock = async (ms: number) => {

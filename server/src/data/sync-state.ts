@@ -6,7 +6,7 @@
  * not at all, so a sync killed at any point goes on after the last stored row, with no duplicate
  * and no gap.
  */
-import type { Queryable } from '../db/database';
+import type { Database, Queryable } from '../db/database';
 import { SYNCED_OBJECTS, tableOf, type StripeRecord, type SyncedObject } from '../sync/objects';
 import { touchWorkspaces } from './workspaces';
 
@@ -86,8 +86,8 @@ export async function syncDue(tx: Queryable, integrationId: string, at: string):
 export async function claimSync(
   db: Queryable,
   claim: { token: string; now: string; until: string; integrationId?: string },
-): Promise<string | null> {
-  const [row] = await db.query<{ integration_id: string }>(
+): Promise<{ integrationId: string; workspaceId: string } | null> {
+  const [row] = await db.query<{ integration_id: string; workspace_id: string }>(
     `UPDATE syncs SET claim = $1, claimed_until = $2
       WHERE integration_id = (
         SELECT s.integration_id FROM syncs s JOIN integrations i ON i.id = s.integration_id
@@ -95,10 +95,10 @@ export async function claimSync(
            AND ${claim.integrationId ? 's.integration_id = $4' : "s.due_at <= $3 AND i.status IN ('active', 'error')"}
          ORDER BY s.due_at LIMIT 1
          FOR UPDATE OF s SKIP LOCKED)
-      RETURNING integration_id`,
+      RETURNING integration_id, (SELECT workspace_id FROM integrations WHERE id = syncs.integration_id)`,
     [claim.token, claim.until, claim.now, ...(claim.integrationId ? [claim.integrationId] : [])],
   );
-  return row?.integration_id ?? null;
+  return row ? { integrationId: row.integration_id, workspaceId: row.workspace_id } : null;
 }
 
 /** Ends a sync: due again at `dueAt`; `failed` counts towards the backoff, a success resets it. */
@@ -128,21 +128,7 @@ async function holdClaim(tx: Queryable, claim: SyncClaim, until: string): Promis
 }
 
 export async function readSyncState(db: Queryable, integrationId: string): Promise<SyncState | null> {
-  const [sync] = await db.query<{
-    events_cursor: string | null;
-    import_started_at: Date | null;
-    imported_at: Date | null;
-    account_created_at: Date | null;
-  }>('SELECT events_cursor, import_started_at, imported_at, account_created_at FROM syncs WHERE integration_id = $1', [integrationId]);
-  if (!sync) return null;
-  const objects = await db.query<ObjectRow>('SELECT * FROM sync_objects WHERE integration_id = $1', [integrationId]);
-  return {
-    eventsCursor: sync.events_cursor,
-    importStartedAt: iso(sync.import_started_at),
-    importedAt: iso(sync.imported_at),
-    accountCreatedAt: iso(sync.account_created_at),
-    objects: objects.map(objectFromRow).sort((a, b) => order(a.object) - order(b.object)),
-  };
+  return (await syncStatesOf(db, [integrationId])).get(integrationId) ?? null;
 }
 
 /** The sync state of several integrations at once (a page of the list), by integration id. */
@@ -155,7 +141,10 @@ export async function syncStatesOf(db: Queryable, integrationIds: readonly strin
     import_started_at: Date | null;
     imported_at: Date | null;
     account_created_at: Date | null;
-  }>('SELECT * FROM syncs WHERE integration_id = ANY($1::text[])', [integrationIds]);
+  }>(
+    'SELECT integration_id, events_cursor, import_started_at, imported_at, account_created_at FROM syncs WHERE integration_id = ANY($1::text[])',
+    [integrationIds],
+  );
   for (const sync of syncs) {
     states.set(sync.integration_id, {
       eventsCursor: sync.events_cursor,
@@ -233,14 +222,27 @@ export interface ImportPage {
   claimUntil: string;
 }
 
-/** Stores one page of a first import with its cursor and progress, in one transaction. */
-export async function storeImportPage(
-  db: { transaction: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T> },
+/**
+ * One page stored by the sync holding `claim`, in one transaction: the claim moved on first (a sync
+ * that lost it stores nothing), the list's version moved on last.
+ */
+function inClaimedPage<T>(
+  db: Pick<Database, 'transaction'>,
   claim: SyncClaim,
-  page: ImportPage,
+  page: { workspaceId: string; claimUntil: string },
+  work: (tx: Queryable) => Promise<T>,
 ) {
   return db.transaction(async (tx) => {
     await holdClaim(tx, claim, page.claimUntil);
+    const result = await work(tx);
+    await touchWorkspaces(tx, [page.workspaceId]);
+    return result;
+  });
+}
+
+/** Stores one page of a first import with its cursor and progress. */
+export async function storeImportPage(db: Pick<Database, 'transaction'>, claim: SyncClaim, page: ImportPage): Promise<void> {
+  await inClaimedPage(db, claim, page, async (tx) => {
     const target = { workspaceId: page.workspaceId, integrationId: claim.integrationId, object: page.object };
     const inserted = await storeRows(tx, target, page.records, page.at);
     await tx.query(
@@ -253,7 +255,6 @@ export async function storeImportPage(
         WHERE integration_id = $1 AND object = $2`,
       [claim.integrationId, page.object, inserted, page.records.at(-1)?.id ?? null, page.done, page.scale, page.at],
     );
-    await touchWorkspaces(tx, [page.workspaceId]);
   });
 }
 
@@ -271,13 +272,8 @@ export interface EventsPage {
  * Stores a page of events and applies what they changed, with the events cursor, in one
  * transaction. An event applied twice (after a crash) writes the same row again.
  */
-export async function storeEventsPage(
-  db: { transaction: <T>(work: (tx: Queryable) => Promise<T>) => Promise<T> },
-  claim: SyncClaim,
-  page: EventsPage,
-) {
-  return db.transaction(async (tx) => {
-    await holdClaim(tx, claim, page.claimUntil);
+export async function storeEventsPage(db: Pick<Database, 'transaction'>, claim: SyncClaim, page: EventsPage): Promise<void> {
+  await inClaimedPage(db, claim, page, async (tx) => {
     const { integrationId } = claim;
     const deltas = new Map<SyncedObject, number>();
     const add = (object: SyncedObject, delta: number) => deltas.set(object, (deltas.get(object) ?? 0) + delta);
@@ -298,7 +294,6 @@ export async function storeEventsPage(
     }
     const last = page.events.at(-1);
     if (last) await tx.query('UPDATE syncs SET events_cursor = $2 WHERE integration_id = $1', [integrationId, last.id]);
-    await touchWorkspaces(tx, [page.workspaceId]);
   });
 }
 

@@ -19,6 +19,9 @@ export interface SyncSettings extends SyncTiming {
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = { ...DEFAULT_SYNC_TIMING, intervalMs: 15 * 60_000 };
 
+/** The defaults, with what was given. */
+export const syncSettingsOf = (options: Partial<SyncSettings>): SyncSettings => ({ ...DEFAULT_SYNC_SETTINGS, ...options });
+
 /** When a sync that failed `failures` times in a row is tried again: 1, 2, 4 … minutes, at most the interval. */
 export function syncBackoffMs(failures: number, intervalMs: number): number {
   return Math.min(intervalMs, 60_000 * 2 ** Math.max(0, failures - 1));

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { WorkspaceServices } from '../context';
 import { findIntegration } from '../data/integrations';
 import { claimSync } from '../data/sync-state';
-import { DEFAULT_SYNC_SETTINGS, syncClaimed, type SyncSettings } from './index';
+import { syncClaimed, syncSettingsOf, type SyncSettings } from './index';
 
 export interface SyncerOptions extends Partial<SyncSettings> {
   /** How often it looks for due syncs when nothing wakes it (default 5 s). */
@@ -25,7 +25,7 @@ export interface Syncer {
 }
 
 export function startSyncer(services: WorkspaceServices, options: SyncerOptions = {}): Syncer {
-  const settings: SyncSettings = { ...DEFAULT_SYNC_SETTINGS, ...withoutUndefined(options) };
+  const settings = syncSettingsOf(options);
   const pollMs = options.pollMs ?? 5000;
   const concurrency = options.concurrency ?? 2;
   const running = new Set<Promise<void>>();
@@ -42,13 +42,13 @@ export function startSyncer(services: WorkspaceServices, options: SyncerOptions 
       while (!stopping.signal.aborted && running.size < concurrency) {
         const token = randomBytes(12).toString('hex');
         const now = services.now();
-        const integrationId = await claimSync(services.db, {
+        const claimed = await claimSync(services.db, {
           token,
           now: new Date(now).toISOString(),
           until: new Date(now + settings.claimMs).toISOString(),
         });
-        if (!integrationId) break;
-        const run = syncOne(integrationId, token).finally(() => {
+        if (!claimed) break;
+        const run = syncOne(claimed, token).finally(() => {
           running.delete(run);
           // A slot is free: there may be more due.
           void look();
@@ -62,14 +62,11 @@ export function startSyncer(services: WorkspaceServices, options: SyncerOptions 
     }
   }
 
-  async function syncOne(integrationId: string, token: string): Promise<void> {
+  async function syncOne({ integrationId, workspaceId }: { integrationId: string; workspaceId: string }, token: string): Promise<void> {
     try {
-      const [row] = await services.db.query<{ workspace_id: string }>('SELECT workspace_id FROM integrations WHERE id = $1', [
-        integrationId,
-      ]);
-      const integration = row ? await findIntegration(services.db, row.workspace_id, integrationId) : null;
-      if (!row || !integration) return;
-      await syncClaimed(services, { workspaceId: row.workspace_id, integration }, { integrationId, token }, settings, stopping.signal);
+      const integration = await findIntegration(services.db, workspaceId, integrationId);
+      if (!integration) return;
+      await syncClaimed(services, { workspaceId, integration }, { integrationId, token }, settings, stopping.signal);
     } catch (error) {
       console.error(`sync of ${integrationId} failed:`, error);
     }
@@ -91,9 +88,4 @@ export function startSyncer(services: WorkspaceServices, options: SyncerOptions 
       await Promise.allSettled([...running]);
     },
   };
-}
-
-/** Options as given, without the ones left undefined (which would override the defaults). */
-export function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
