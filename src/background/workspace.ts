@@ -19,10 +19,13 @@ export async function workspaceClient(settings: Settings | undefined): Promise<W
   if (!settings || settings.token === '') return err(appError('not-configured'));
   const url = parseWorkspaceUrl(settings.workspaceUrl);
   if (!url.ok) return err(appError('not-configured', url.error));
-  const granted = await browser.permissions.contains({ origins: [originPattern(url.value)] });
+  // The test seam's read rides along with the permission check rather than after it.
+  const [granted, timeoutMs] = await Promise.all([
+    browser.permissions.contains({ origins: [originPattern(url.value)] }),
+    __TEST_HOOKS__ ? testClientTimeout() : undefined,
+  ]);
   if (!granted) return err(appError('permission-denied'));
   const signedIn = settings.credential === 'sign-in';
-  const timeoutMs = __TEST_HOOKS__ ? await testClientTimeout() : undefined;
   const token = signedIn ? await accessToken(settings.workspaceUrl) : ok(settings.token);
   if (!token.ok) return token;
   return ok(

@@ -87,8 +87,8 @@ export async function runConnectFlow(
 
   // Progress that recovery does not depend on is not waited for: writes land in call order, so it
   // is stored before anything written after it, and the next step runs meanwhile. Only the pending
-  // completion must be stored before it is sent. A progress write that fails costs a progress
-  // message, never the flow (nor the admin's grant).
+  // completion must be asked to be stored before it is sent. A progress write that fails costs a
+  // progress message, never the flow (nor the admin's grant).
   const progress = (flow: FlowState) => void deps.save(flow).catch(() => undefined);
   progress({ ...base, phase: 'starting' });
   const session = await unlessAborted(
@@ -158,8 +158,14 @@ export async function runConnectFlow(
     grantedAt: deps.now(),
     attempts: 0,
   };
-  await deps.save({ ...base, phase: 'completing', pending });
-  return finishCompletion({ ...base, phase: 'completing', pending }, deps);
+  const completing = { ...base, phase: 'completing', pending } as const;
+  // Kept before it is sent, but not waited for: the write is asked of the browser before the
+  // request leaves, writes land in the order asked, and a worker stopped from here on does not take
+  // back a write already asked. So a new worker finds the completion and sends it again under the
+  // same key, as if the write had been awaited, without the admin waiting for it (issue #18).
+  // A write that fails does not hold back the grant, which is sent all the same.
+  void deps.save(completing).catch(() => undefined);
+  return finishCompletion(completing, deps);
 }
 
 /**

@@ -55,6 +55,36 @@ describe('runConnectFlow', () => {
     expect(completions[0]!.key).toBe((saved[2] as Extract<FlowState, { phase: 'completing' }>).pending.idempotencyKey);
   });
 
+  it('asks for the completion to be kept before sending it, without waiting for the write (issue #18)', async () => {
+    const { deps, completions } = world();
+    const events: string[] = [];
+    let landCompleting!: () => void;
+    deps.save = (state) => {
+      events.push(`save ${state.phase}`);
+      // The completion's write lands only when the test says: the request must not wait for it.
+      return state.phase === 'completing' ? new Promise<void>((resolve) => (landCompleting = resolve)) : Promise.resolve();
+    };
+    const complete = deps.api.completeConnectSession.bind(deps.api);
+    deps.api.completeConnectSession = (...args) => {
+      events.push('send completion');
+      return complete(...args);
+    };
+    const final = await runConnectFlow({ kind: 'connect' }, deps);
+    expect(final.phase).toBe('succeeded');
+    expect(events).toEqual(['save starting', 'save authorizing', 'save completing', 'send completion', 'save succeeded']);
+    expect(completions).toHaveLength(1);
+    landCompleting();
+  });
+
+  it('sends the completion even when keeping it fails', async () => {
+    const { deps, completions } = world();
+    const save = deps.save;
+    deps.save = (state) => (state.phase === 'completing' ? Promise.reject(new Error('QUOTA_BYTES quota exceeded')) : save(state));
+    const final = await runConnectFlow({ kind: 'connect' }, deps);
+    expect(final).toMatchObject({ phase: 'succeeded', integration });
+    expect(completions).toHaveLength(1);
+  });
+
   it('never opens an untrusted authorize URL', async () => {
     let opened = false;
     const { deps } = world({ authorizeUrl: AUTHORIZE.replace('connect.stripe.com', 'connect.stripe.evil') });
