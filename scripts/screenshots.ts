@@ -129,8 +129,16 @@ async function shoot(stage: Stage, dir: string, list: Scene[], filters: string[]
     await page.waitForSelector('main');
     await page.waitForFunction(() => !document.querySelector('[aria-busy=true]'), { polling: 50 });
     await scene.act?.(page);
-    // Fonts and the last render settle before the picture.
+    // Fonts and the last render settle before the picture, and what shows after a moment is shown
+    // (the flow's spinner appears once a step has lasted 0.4 s).
     await page.evaluate(() => document.fonts.ready.then(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))));
+    await page.waitForFunction(
+      () =>
+        document
+          .getAnimations()
+          .every((animation) => Number(animation.currentTime ?? 0) >= (animation.effect?.getComputedTiming().delay ?? 0)),
+      { polling: 50 },
+    );
     if (popup) {
       // The popup as the admin sees it: as tall as its content, up to the browser's limit.
       const height = await page.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
