@@ -178,6 +178,9 @@ describe('every failure says what happened (Chromium)', () => {
     for (const popup of [first, second]) {
       await waitForText(popup, 'Sign in with Stripe in the window that opened', '[data-testid=flow-status]');
     }
+    // A step that lasts shows its spinner (once it has lasted 0.4 s; a quicker one flashes none).
+    const spinner = () => first.$eval('[data-testid=flow-status] .spinner', (element) => getComputedStyle(element).visibility);
+    await expect.poll(spinner, poll).toBe('visible');
     // Bringing the window forward is seen in Firefox (hardening.test.ts › 4): headless Chromium
     // has no window focus to observe. Here: it opens nothing new; one session, one window.
     await second.locator('button ::-p-text(Show the Stripe window)').click();
