@@ -1,5 +1,5 @@
 import browser from './browser';
-import { workspaceKey, WORKSPACE_KEYS, type FlowState, type GlobalState, type StoredState, type WorkspaceState } from '../shared/state';
+import { workspaceKey, WORKSPACE_KEYS, type FlowState, type GlobalState, type Settings, type StoredState, type WorkspaceState } from '../shared/state';
 import { migrate, parseStoredState, SCHEMA_VERSION } from '../shared/stored-state';
 
 /**
@@ -35,7 +35,24 @@ export const accessKey = (workspaceUrl: string) => workspaceKey('access', worksp
  */
 export async function readState(): Promise<StoredState> {
   await storageReady();
-  const { state } = parseStoredState(await browser.storage.local.get(null));
+  return stateOf(await browser.storage.local.get(null));
+}
+
+/**
+ * The settings of the workspace shown, read without the rest of the state: a Connect must not wait
+ * for every integration of every workspace to be read and checked first (issue #18).
+ */
+export async function readActiveSettings(): Promise<Settings | undefined> {
+  await storageReady();
+  const { activeWorkspace } = await browser.storage.local.get('activeWorkspace');
+  if (typeof activeWorkspace !== 'string') return undefined;
+  const settings = await browser.storage.local.get(workspaceKey('settings', activeWorkspace));
+  return (await stateOf({ activeWorkspace, ...settings })).settings;
+}
+
+/** The stored keys, each checked against its schema, with the session-only tokens merged back in. */
+async function stateOf(raw: Record<string, unknown>): Promise<StoredState> {
+  const { state } = parseStoredState(raw);
   const forgetful = state.workspaces.filter((w) => w.settings.keepSignedIn === false);
   if (forgetful.length === 0) return state;
   const session = await browser.storage.session.get(forgetful.map((w) => sessionTokenKey(w.settings.workspaceUrl)));

@@ -4,7 +4,7 @@ import type { WorkspaceCall } from '../shared/problems';
 import { err, ok, type Result } from '../shared/result';
 import type { Settings } from '../shared/state';
 import { accessToken, renewAfterRefusal } from './sign-in';
-import { readState, readWorkspace, writeWorkspace } from './storage';
+import { readActiveSettings, readWorkspace, writeWorkspace } from './storage';
 import { createWorkspaceApi, type WorkspaceApi } from '../shared/workspace-api';
 import { originPattern, parseWorkspaceUrl } from '../shared/workspace-url';
 
@@ -50,7 +50,7 @@ async function testClientTimeout(): Promise<number | undefined> {
 }
 
 /** The client of the workspace the pages show. */
-export const currentWorkspaceClient = async (): Promise<WorkspaceClient> => workspaceClient((await readState()).settings);
+export const currentWorkspaceClient = async (): Promise<WorkspaceClient> => workspaceClient(await readActiveSettings());
 
 /**
  * The profile shown follows the last answer: a token refused by any call signs the admin out

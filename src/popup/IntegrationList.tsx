@@ -33,8 +33,23 @@ export class IntegrationList extends Component<Props, { limit: number }> {
   private sliceScheduled = false;
   private allPainted = false;
 
+  /** The minute "last synced" was last written in: the list renders again when it moves on. */
+  private renderedMinute = 0;
+
   override componentDidMount() {
     this.componentDidUpdate();
+  }
+
+  /**
+   * Rendered again only when what it shows changed: what the worker did not rewrite keeps its
+   * object (src/ui/stored-state.ts), so a flow's steps do not walk a thousand rows (issue #18).
+   */
+  override shouldComponentUpdate(next: Props, nextState: { limit: number }) {
+    return (
+      nextState.limit !== this.state.limit ||
+      Math.floor(Date.now() / 60_000) !== this.renderedMinute ||
+      (Object.keys(next) as Array<keyof Props>).some((key) => next[key] !== this.props[key])
+    );
   }
 
   override componentDidUpdate() {
@@ -67,7 +82,8 @@ export class IntegrationList extends Component<Props, { limit: number }> {
     const attentionCount = attention < 0 ? rows.length : attention;
     // To the minute: "last synced" stays current as the page re-renders, and rows render again
     // at most once a minute for it.
-    const now = Math.floor(Date.now() / 60_000) * 60_000;
+    this.renderedMinute = Math.floor(Date.now() / 60_000);
+    const now = this.renderedMinute * 60_000;
     return (
       <section aria-labelledby="data-sources-heading">
         <h2 id="data-sources-heading">
@@ -91,17 +107,21 @@ export class IntegrationList extends Component<Props, { limit: number }> {
         {rows.length === 0 ? (
           <p class="muted">{t('noIntegrations')}</p>
         ) : (
-          <ul class="integrations" data-testid="integration-list" aria-busy={limit < rows.length}>
-            {rows.slice(0, limit).map((integration) => (
-              <IntegrationItem
-                key={integration.id}
-                integration={integration}
-                now={now}
-                canManage={canManage}
-                busy={flowRunning || (operation?.status === 'running' && operation.integrationId === integration.id)}
-              />
-            ))}
-          </ul>
+          // While a flow runs, every row's buttons are disabled by their fieldset: one attribute,
+          // not every row rendered again as the flow starts and ends.
+          <fieldset class="integrations-controls" role="none" disabled={flowRunning}>
+            <ul class="integrations" data-testid="integration-list" aria-busy={limit < rows.length}>
+              {rows.slice(0, limit).map((integration) => (
+                <IntegrationItem
+                  key={integration.id}
+                  integration={integration}
+                  now={now}
+                  canManage={canManage}
+                  busy={operation?.status === 'running' && operation.integrationId === integration.id}
+                />
+              ))}
+            </ul>
+          </fieldset>
         )}
       </section>
     );

@@ -32,21 +32,38 @@ type Stored = Record<string, unknown>;
 export function watchStoredState(listener: (state: StoredState) => void): () => void {
   let alive = true;
   let loaded = false;
-  /** What storage holds, as last read or changed; and the state last published from it. */
+  /** What storage holds, as last read or changed; and each key's value last published, with its JSON. */
   let stored: Stored = {};
-  let published = '';
+  let published: Stored = {};
+  let publishedJson: Map<string, string> | null = null; // null: nothing published yet
   let flowTimer: ReturnType<typeof setInterval> | undefined;
   const idleTimer = setInterval(() => {
     if (document.visibilityState === 'visible') reread();
   }, IDLE_READ_BACK_MS);
 
-  const publish = (next: Stored) => {
+  const publish = (read: Stored) => {
+    if (!alive) return;
+    // Unchanged state publishes nothing, so nothing re-renders. Compared key by key: a value kept
+    // from the last publish (a change event carries only the keys it changed) is not serialized
+    // again, and a key whose value did not change keeps the object last published, so what the
+    // page renders from it can tell it is the same (a flow's step costs its own key, not a
+    // thousand integrations; issue #18).
+    const next: Stored = {};
+    const json = new Map<string, string>();
+    let changed = publishedJson?.size !== Object.keys(read).length;
+    for (const [key, value] of Object.entries(read)) {
+      const before = publishedJson?.get(key);
+      const text = value === published[key] ? before : JSON.stringify(value);
+      const same = text === before && key in published;
+      next[key] = same ? published[key] : value;
+      if (!same) changed = true;
+      json.set(key, text ?? '');
+    }
     stored = next;
+    published = next;
+    publishedJson = json;
+    if (!changed) return;
     const state = stateFromStorage(next);
-    const json = JSON.stringify(state);
-    // Unchanged state publishes nothing, so nothing re-renders.
-    if (!alive || json === published) return;
-    published = json;
     listener(state);
     const running = state.flow ? isFlowRunning(state.flow) : false;
     if (running && flowTimer === undefined) flowTimer = setInterval(reread, FLOW_READ_BACK_MS);
