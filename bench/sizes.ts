@@ -20,10 +20,12 @@ export const BUDGETS = {
    * with the workspace (the signed-out notice and its Sign in again button); ×2.50 (11,536 bytes)
    * with several workspaces (#17: the switcher, and the state gathered from each workspace's keys);
    * ×2.76 with the sync state (#16: the import's progress, the totals, the table
-   * list, an object's error); this ceiling leaves ~180 bytes. (Before, CI measured under
-   * NODE_ENV=test, against Preact's development bundle: ×1.5.)
+   * list, an object's error); ×2.81 with #18's connect in a long list (the list rendered again
+   * only when what it shows changed, the watcher keeping unchanged keys' objects, the rows'
+   * buttons disabled by one fieldset) and the delayed spinner; this ceiling leaves ~170 bytes.
+   * (Before, CI measured under NODE_ENV=test, against Preact's development bundle: ×1.5.)
    */
-  popupToBaselineRatioCeiling: 2.8,
+  popupToBaselineRatioCeiling: 2.85,
   /** The owner's goal (issue "Performance"), reported by `npm run bench`: met until several workspaces (#17). */
   serviceWorkerGzipBytes: 20 * 1024,
   /**

@@ -45,11 +45,7 @@ export class IntegrationList extends Component<Props, { limit: number }> {
    * object (src/ui/stored-state.ts), so a flow's steps do not walk a thousand rows (issue #18).
    */
   override shouldComponentUpdate(next: Props, nextState: { limit: number }) {
-    return (
-      nextState.limit !== this.state.limit ||
-      Math.floor(Date.now() / 60_000) !== this.renderedMinute ||
-      (Object.keys(next) as Array<keyof Props>).some((key) => next[key] !== this.props[key])
-    );
+    return nextState.limit !== this.state.limit || Math.floor(Date.now() / 60_000) !== this.renderedMinute || changed(next, this.props);
   }
 
   override componentDidUpdate() {
@@ -128,6 +124,10 @@ export class IntegrationList extends Component<Props, { limit: number }> {
   }
 }
 
+/** Whether any of a component's props is not the same value (or object) as before. */
+const changed = <P extends object>(next: P, previous: P): boolean =>
+  (Object.keys(next) as Array<keyof P>).some((key) => next[key] !== previous[key]);
+
 /** The language dates are written in: the page's, which does not change while it is open. */
 const language = uiLanguage();
 
@@ -145,10 +145,7 @@ class IntegrationItem extends Component<ItemProps, { confirming: boolean }> {
 
   /** Rows whose integration, flags and state are unchanged are not rendered again. */
   override shouldComponentUpdate(next: ItemProps, nextState: { confirming: boolean }) {
-    return (
-      nextState.confirming !== this.state.confirming ||
-      (Object.keys(next) as Array<keyof ItemProps>).some((key) => next[key] !== this.props[key])
-    );
+    return nextState.confirming !== this.state.confirming || changed(next, this.props);
   }
 
   override componentDidUpdate(_: ItemProps, previous: { confirming: boolean }) {
