@@ -110,6 +110,9 @@ await options.keyboard.press('Enter');
 await options.waitForFunction(() => document.body.innerText.includes('Signed in as'), { timeout: 15_000 });
 
 async function seed(count: number) {
+  // A check still running (a flow's refresh of a long list) is waited for first: the check below
+  // would join it and keep the list as it was before the seed.
+  await send(options, { type: 'check-health' });
   await fetch(`${server.url}/__test/integrations`, { method: 'DELETE' });
   await fetch(`${server.url}/__test/integrations/seed`, { method: 'POST', body: JSON.stringify({ count }) });
   await send(options, { type: 'check-health' });
