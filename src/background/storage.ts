@@ -1,5 +1,13 @@
 import browser from './browser';
-import { workspaceKey, WORKSPACE_KEYS, type FlowState, type GlobalState, type Settings, type StoredState, type WorkspaceState } from '../shared/state';
+import {
+  workspaceKey,
+  WORKSPACE_KEYS,
+  type FlowState,
+  type GlobalState,
+  type Settings,
+  type StoredState,
+  type WorkspaceState,
+} from '../shared/state';
 import { migrate, parseStoredState, SCHEMA_VERSION } from '../shared/stored-state';
 
 /**
