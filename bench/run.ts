@@ -330,16 +330,17 @@ async function bareExtensionFlow(run: number, into = bareWindow): Promise<void> 
   if (into === bareWindow) bareSteps.push(bareRun.steps);
 }
 
+/**
+ * The extension and the bare page take turns going first, so neither gains from the other's
+ * warm-up (the workspace's and the emulator's code paths, the browser's window machinery).
+ */
+async function inTurns(run: number, extension: () => Promise<void>, bareExtension: () => Promise<void>): Promise<void> {
+  const [first, second] = run % 2 === 0 ? [extension, bareExtension] : [bareExtension, extension];
+  await first();
+  await second();
+}
 for (let run = 0; run < FLOW_RUNS; run++) {
-  // The extension and the bare page take turns going first, so neither gains from the other's
-  // warm-up (the workspace's and the emulator's code paths, the browser's window machinery).
-  if (run % 2 === 0) {
-    await extensionFlow();
-    await bareExtensionFlow(run);
-  } else {
-    await bareExtensionFlow(run);
-    await extensionFlow();
-  }
+  await inTurns(run, extensionFlow, () => bareExtensionFlow(run));
   await bareScriptFlow(run);
 }
 // The same in a long list: 1,000 integrations in the popup, beside the same bare page.
@@ -347,13 +348,11 @@ await seed(1000);
 const flowLongList: number[] = [];
 const bareLongList: number[] = [];
 for (let run = 0; run < FLOW_RUNS; run++) {
-  if (run % 2 === 0) {
-    await extensionFlow(flowLongList);
-    await bareExtensionFlow(FLOW_RUNS + run, bareLongList);
-  } else {
-    await bareExtensionFlow(FLOW_RUNS + run, bareLongList);
-    await extensionFlow(flowLongList);
-  }
+  await inTurns(
+    run,
+    () => extensionFlow(flowLongList),
+    () => bareExtensionFlow(FLOW_RUNS + run, bareLongList),
+  );
 }
 await blankForFlow.close();
 

@@ -164,7 +164,7 @@ export async function runConnectFlow(
   // back a write already asked. So a new worker finds the completion and sends it again under the
   // same key, as if the write had been awaited, without the admin waiting for it (issue #18).
   // A write that fails does not hold back the grant, which is sent all the same.
-  void deps.save(completing).catch(() => undefined);
+  progress(completing);
   return finishCompletion(completing, deps);
 }
 
